@@ -1,0 +1,210 @@
+// wasi:io/streams for the host: an InputStream reads from any async byte source (a request body,
+// an upstream response); an OutputStream writes to a Sink that may be attached after writes begin
+// (a response head is sent only once the guest sets the response-outparam). Errors follow the WIT:
+// `closed` at end of stream, `last-operation-failed` with an io error otherwise.
+import { IoError, Pollable } from "./poll.ts";
+
+type StreamError = { tag: "closed" } | { tag: "last-operation-failed"; val: IoError };
+const CLOSED: StreamError = { tag: "closed" };
+const EMPTY = new Uint8Array(0);
+
+export class InputStream {
+  #iterator: AsyncIterator<Uint8Array> | null;
+  #buffer: Uint8Array = EMPTY;
+  #ended = false;
+  #error: IoError | null = null;
+  #pending: Promise<void> | null = null;
+  #onEnd: (() => void) | undefined;
+
+  constructor(source: AsyncIterable<Uint8Array> | null, onEnd?: () => void) {
+    this.#iterator = source ? source[Symbol.asyncIterator]() : null;
+    this.#onEnd = onEnd;
+    if (!source) this.#finish();
+  }
+
+  #finish(): void {
+    this.#ended = true;
+    this.#iterator = null;
+    const cb = this.#onEnd;
+    this.#onEnd = undefined;
+    cb?.();
+  }
+
+  #pull(): Promise<void> {
+    if (this.#pending) return this.#pending;
+    const iterator = this.#iterator!;
+    this.#pending = iterator.next().then(
+      (r) => {
+        this.#pending = null;
+        if (r.done) this.#finish();
+        else this.#buffer = typeof r.value === "string" ? new TextEncoder().encode(r.value) : new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+      },
+      (err: unknown) => {
+        this.#pending = null;
+        this.#error = new IoError(err instanceof Error ? err.message : String(err));
+        this.#finish();
+      },
+    );
+    return this.#pending;
+  }
+
+  #take(len: bigint): Uint8Array {
+    if (this.#buffer.byteLength > 0) {
+      const n = Math.min(Number(len), this.#buffer.byteLength);
+      const out = this.#buffer.slice(0, n);
+      this.#buffer = this.#buffer.subarray(n);
+      return out;
+    }
+    if (this.#error) {
+      const error = this.#error;
+      this.#error = null;
+      throw { tag: "last-operation-failed", val: error } satisfies StreamError;
+    }
+    if (this.#ended) throw CLOSED;
+    void this.#pull();
+    return EMPTY;
+  }
+
+  read(len: bigint): Uint8Array { return this.#take(len); }
+
+  async blockingRead(len: bigint): Promise<Uint8Array> {
+    while (this.#buffer.byteLength === 0 && !this.#ended && len > 0n) await this.#pull();
+    return this.#take(len);
+  }
+
+  skip(len: bigint): bigint { return BigInt(this.#take(len).byteLength); }
+  async blockingSkip(len: bigint): Promise<bigint> { return BigInt((await this.blockingRead(len)).byteLength); }
+
+  subscribe(): Pollable {
+    if (this.#buffer.byteLength > 0 || this.#ended) return Pollable.ready();
+    return new Pollable(this.#pull());
+  }
+
+  /** Stop reading the source (the guest dropped the stream). */
+  [Symbol.dispose](): void {
+    const iterator = this.#iterator;
+    this.#iterator = null;
+    this.#ended = true;
+    void iterator?.return?.().catch(() => undefined);
+  }
+}
+
+/** Where an OutputStream's bytes go. `write` may return a promise to push back. */
+export interface Sink {
+  write(chunk: Uint8Array): void | Promise<void>;
+}
+
+const WRITE_BUDGET = 64 * 1024;
+
+export class OutputStream {
+  #sink: Sink | null;
+  #queued: Uint8Array[] = [];
+  #inflight: Promise<void> | null = null;
+  #queuedBytes = 0;
+  #error: IoError | null = null;
+  #closed = false;
+  #limit: ((bytes: number) => string | null) | undefined;
+  #written = 0;
+
+  /** `limit` is asked before each write with the running total; a message refuses the write. */
+  constructor(sink: Sink | null = null, limit?: (bytes: number) => string | null) {
+    this.#sink = sink;
+    this.#limit = limit;
+  }
+
+  attach(sink: Sink): void {
+    this.#sink = sink;
+    void this.#drain();
+  }
+
+  close(): void { this.#closed = true; }
+  get bytesWritten(): number { return this.#written; }
+
+  /** Resolves once every accepted byte reached the sink. */
+  async flushed(): Promise<void> {
+    while (this.#queued.length || this.#inflight) {
+      if (!this.#sink) return; // nothing can drain until a sink is attached
+      await (this.#inflight ?? this.#drain());
+    }
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#inflight || !this.#sink) return;
+    while (this.#queued.length && this.#sink && !this.#error) {
+      const chunk = this.#queued.shift()!;
+      try {
+        const r = this.#sink.write(chunk);
+        if (r) {
+          this.#inflight = r;
+          await r;
+        }
+      } catch (err) {
+        this.#error = new IoError(err instanceof Error ? err.message : String(err));
+      } finally {
+        this.#inflight = null;
+        this.#queuedBytes -= chunk.byteLength;
+      }
+    }
+  }
+
+  #check(): void {
+    if (this.#error) throw { tag: "last-operation-failed", val: this.#error } satisfies StreamError;
+    if (this.#closed) throw CLOSED;
+  }
+
+  checkWrite(): bigint {
+    this.#check();
+    // Until a sink is attached (a response whose head is not sent yet) bytes are buffered freely.
+    if (!this.#sink) return BigInt(WRITE_BUDGET);
+    return BigInt(Math.max(0, WRITE_BUDGET - this.#queuedBytes));
+  }
+
+  write(contents: Uint8Array): void {
+    this.#check();
+    if (contents.byteLength === 0) return;
+    this.#written += contents.byteLength;
+    const refusal = this.#limit?.(this.#written);
+    if (refusal) {
+      this.#error = new IoError(refusal);
+      this.#check();
+    }
+    this.#queued.push(contents.slice());
+    this.#queuedBytes += contents.byteLength;
+    void this.#drain();
+  }
+
+  async blockingWriteAndFlush(contents: Uint8Array): Promise<void> {
+    this.write(contents);
+    await this.blockingFlush();
+  }
+
+  flush(): void { this.#check(); }
+
+  async blockingFlush(): Promise<void> {
+    this.#check();
+    await this.flushed();
+    this.#check();
+  }
+
+  writeZeroes(len: bigint): void { this.write(new Uint8Array(Number(len))); }
+  async blockingWriteZeroesAndFlush(len: bigint): Promise<void> { await this.blockingWriteAndFlush(new Uint8Array(Number(len))); }
+
+  splice(src: InputStream, len: bigint): bigint {
+    const chunk = src.read(len);
+    this.write(chunk);
+    return BigInt(chunk.byteLength);
+  }
+
+  async blockingSplice(src: InputStream, len: bigint): Promise<bigint> {
+    const chunk = await src.blockingRead(len);
+    await this.blockingWriteAndFlush(chunk);
+    return BigInt(chunk.byteLength);
+  }
+
+  subscribe(): Pollable {
+    if (this.#error || this.#closed || this.#queuedBytes < WRITE_BUDGET || !this.#sink) return Pollable.ready();
+    return new Pollable(this.flushed());
+  }
+
+  [Symbol.dispose](): void { /* bytes already accepted still drain to the sink */ }
+}

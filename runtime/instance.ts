@@ -1,0 +1,87 @@
+// One instance of a compiled component: its own host imports, one request at a time. The host
+// context (current request, subrequest count) changes per request; an instance that trapped or
+// timed out is marked broken and never reused.
+import type { Dispatcher } from "undici";
+import type { CompiledComponent } from "./component.ts";
+import { hostImports } from "./host/index.ts";
+import type { IncomingRequest, ResponseOutparam } from "./host/http-types.ts";
+import type { KvBackend, QueueBackend } from "./host/outpost.ts";
+import type { LogSink } from "./logs.ts";
+
+export interface InstanceOptions {
+  app: string;
+  version?: string;
+  /** JSON text given to the guest by outpost:edge/config.bindings */
+  bindings: string;
+  kvNamespaces: Map<string, string>;
+  queues: Map<string, string>;
+  kv?: KvBackend;
+  queue?: QueueBackend;
+  subrequests: number;
+  dispatcher?: Dispatcher;
+  onLog: LogSink;
+}
+
+type Exports = Record<string, Record<string, (...args: any[]) => any>>;
+
+export class Instance {
+  readonly component: CompiledComponent;
+  #exports!: Exports;
+  #opts: InstanceOptions;
+  requestId: string | undefined;
+  #subrequests = 0;
+  broken = false;
+  requests = 0;
+
+  private constructor(component: CompiledComponent, opts: InstanceOptions) {
+    this.component = component;
+    this.#opts = opts;
+  }
+
+  static async create(component: CompiledComponent, opts: InstanceOptions): Promise<Instance> {
+    const inst = new Instance(component, opts);
+    const log = (level: "info" | "error" | "debug" | "warn", source: "stdout" | "stderr" | "log", message: string, fields?: Record<string, unknown>) =>
+      opts.onLog({ ts: Date.now(), app: opts.app, version: opts.version, requestId: inst.requestId, level, source, message, fields });
+    const imports = hostImports({
+      bindings: opts.bindings,
+      kvNamespaces: opts.kvNamespaces,
+      queues: opts.queues,
+      kv: opts.kv,
+      queue: opts.queue,
+      log: (level, message, fields) => log(level, "log", message, fields),
+      stdio: (stream, line) => log(stream === "stdout" ? "info" : "error", stream, line),
+      outgoing: {
+        dispatcher: opts.dispatcher,
+        admit: (url) => {
+          if (++inst.#subrequests > opts.subrequests) return `subrequest limit reached: at most ${opts.subrequests} per request (limits.subrequests); refused ${url.origin}`;
+          return null;
+        },
+      },
+    });
+    inst.#exports = await component.glue.instantiate((name) => {
+      const m = component.modules.get(name);
+      if (!m) throw new Error(`component glue asked for unknown core module ${name}`);
+      return m;
+    }, imports);
+    return inst;
+  }
+
+  #export(iface: string): Record<string, (...args: any[]) => any> | undefined {
+    return Object.entries(this.#exports).find(([name]) => name.startsWith(`${iface}@`))?.[1];
+  }
+
+  /** Runs wasi:http/incoming-handler.handle; resolves when the guest returns (after waitUntil work). */
+  async handle(requestId: string, request: IncomingRequest, outparam: ResponseOutparam): Promise<void> {
+    this.requestId = requestId;
+    this.#subrequests = 0;
+    this.requests++;
+    try {
+      await this.#export("wasi:http/incoming-handler")!.handle(request, outparam);
+    } catch (err) {
+      this.broken = true;
+      throw err;
+    } finally {
+      this.requestId = undefined;
+    }
+  }
+}
