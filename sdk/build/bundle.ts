@@ -1,0 +1,122 @@
+// Step 1 of `outpost build`: bundles the app's entry module, its npm dependencies and the guest shim
+// into one ES module with esbuild, leaving `wasi:*` and `outpost:*` imports for componentize-js to bind.
+import { build, type Message } from "esbuild";
+import { existsSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { BuildError } from "./errors.ts";
+
+const sdkRoot = join(import.meta.dirname, "..");
+/** The module `import ... from "outpost"` resolves to. */
+export const OUTPOST_SDK_ENTRY = join(sdkRoot, "index.ts");
+/** The guest shim that turns wasi:http into `fetch(request, env, ctx)`. */
+export const GUEST_SHIM = join(sdkRoot, "guest", "index.ts");
+
+export interface BundleOptions {
+  /** The guest shim module exporting `serve(worker)`; default GUEST_SHIM. */
+  guest?: string;
+}
+
+export interface Bundle {
+  code: string;
+  /** Source map JSON for `code` (never embedded in it); sources are relative to the app's dir. */
+  map: string;
+  /** Export names of the bundle, read from esbuild's metafile. */
+  exports: string[];
+  /** Formatted esbuild warnings (file:line:column: text). */
+  warnings: string[];
+  /** Number of source files that went in. */
+  inputs: number;
+}
+
+/** The generated entry: the user's default export handed to the shim, its handlers exported. */
+export function entrySource(main: string, guest: string): string {
+  return [
+    `import worker from ${JSON.stringify(main)};`,
+    `import { serve } from ${JSON.stringify(guest)};`,
+    `const app = serve(worker);`,
+    `export const incomingHandler = app.incomingHandler;`,
+    `export const scheduledHandler = app.scheduledHandler;`,
+    `export const queueHandler = app.queueHandler;`,
+    ``,
+  ].join("\n");
+}
+
+const ENTRY_NAME = "<outpost entry>";
+
+/** Formats one esbuild message as `file:line:col: text`, with the source line and a caret. */
+export function formatMessage(msg: Message, dir: string, cwd = process.cwd()): string {
+  const loc = msg.location;
+  if (!loc || !loc.file || loc.file === ENTRY_NAME) return msg.text;
+  const abs = isAbsolute(loc.file) ? loc.file : resolve(dir, loc.file);
+  const shown = abs.startsWith(cwd + "/") ? relative(cwd, abs) : abs;
+  let out = `${shown}:${loc.line}:${loc.column + 1}: ${msg.text}`;
+  if (loc.lineText) {
+    const gutter = String(loc.line).length;
+    out += `\n    ${loc.line} | ${loc.lineText}\n    ${" ".repeat(gutter)} | ${" ".repeat(loc.column)}^`;
+  }
+  for (const note of msg.notes ?? []) if (note.text) out += `\n  note: ${note.text}`;
+  return out;
+}
+
+/** Rewrites the errors a user meets on the generated entry into advice about their own file. */
+function explain(msg: Message, main: string, dir: string): string {
+  if (msg.location?.file === ENTRY_NAME) {
+    if (/No matching export .* for import "default"/.test(msg.text)) {
+      return `${relative(process.cwd(), main) || main}: has no default export; write \`export default { async fetch(request, env, ctx) { ... } } satisfies Worker<Env>\``;
+    }
+    if (msg.text.includes("Could not resolve")) return `${msg.text} (the entry module of the app or the Outpost guest shim is missing)`;
+  }
+  if (/Could not resolve "node:/.test(msg.text)) return `${formatMessage(msg, dir)}\n  Outpost apps run in WebAssembly, not Node: Node built-in modules are not available`;
+  return formatMessage(msg, dir);
+}
+
+export async function bundleApp(config: { dir: string; main: string }, opts: BundleOptions = {}): Promise<Bundle> {
+  const guest = opts.guest ?? GUEST_SHIM;
+  if (!existsSync(guest)) throw new BuildError("bundle", `the Outpost guest shim is missing: ${guest}`);
+  let result;
+  try {
+    result = await build({
+      stdin: { contents: entrySource(config.main, guest), resolveDir: config.dir, sourcefile: ENTRY_NAME, loader: "js" },
+      absWorkingDir: config.dir,
+      outfile: join(config.dir, "bundle.js"), // names the output in the metafile; nothing is written
+      write: false,
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      target: "es2022",
+      // Worker-style package resolution, as wrangler does: prefer browser/worker builds of npm packages.
+      mainFields: ["browser", "module", "main"],
+      conditions: ["workerd", "worker", "browser"],
+      external: ["wasi:*", "outpost:*"],
+      define: { "process.env.NODE_ENV": '"production"' },
+      minify: false,
+      sourcemap: "external", // kept in memory to map init errors; the bundle carries no comment for it
+      metafile: true,
+      logLevel: "silent",
+      plugins: [
+        {
+          name: "outpost-sdk",
+          setup(b) {
+            b.onResolve({ filter: /^outpost$/ }, () => ({ path: OUTPOST_SDK_ENTRY }));
+          },
+        },
+      ],
+    });
+  } catch (err) {
+    const errors = (err as { errors?: Message[] }).errors;
+    if (!errors?.length) throw err;
+    const shown = errors.slice(0, 10).map((m) => explain(m, config.main, config.dir));
+    if (errors.length > 10) shown.push(`... and ${errors.length - 10} more errors`);
+    throw new BuildError("bundle", shown.join("\n"));
+  }
+  const output = result.outputFiles.find((f) => f.path.endsWith(".js"))!;
+  const map = result.outputFiles.find((f) => f.path.endsWith(".js.map"))?.text ?? "";
+  const meta = result.metafile.outputs[relative(config.dir, output.path)] ?? Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+  return {
+    code: output.text,
+    map,
+    exports: meta?.exports ?? [],
+    warnings: result.warnings.map((m) => formatMessage(m, config.dir)),
+    inputs: Object.keys(result.metafile.inputs).length,
+  };
+}

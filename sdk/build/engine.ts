@@ -1,0 +1,109 @@
+// The spliced-engine cache: StarlingMonkey with the `outpost:edge/app` bindings spliced in depends only on
+// the engine, the WIT and the features, never on the app, so it is made once (~1-2.5 s) and kept in the
+// project cache and in a global cache under the repo's node_modules/.cache/outpost.
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { copyFile, link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { ENGINE_PATH, loadSplicer, versions, type CoreFn, type Feature } from "./toolchain.ts";
+
+/** Shared by every project built with this checkout of Outpost. */
+export const GLOBAL_CACHE_DIR = join(import.meta.dirname, "..", "..", "node_modules", ".cache", "outpost");
+
+export interface SplicedEngine {
+  /** The spliced core module, ready for wizer. */
+  wasmPath: string;
+  /** The JS glue wizer runs as the initializer script. */
+  jsBindings: string;
+  exports: Array<[string, CoreFn]>;
+  imports: Array<[string, string, number]>;
+  /** Where it came from: made now, or found in the project or the global cache. */
+  source: "spliced" | "project-cache" | "global-cache";
+}
+
+export interface EngineOptions {
+  /** A directory made by witDir(); its name is the hash of its contents. */
+  witPath: string;
+  worldName: string;
+  features: readonly Feature[];
+  /** The project's cache directory. */
+  cacheDir: string;
+  /** Default GLOBAL_CACHE_DIR; null disables the global cache. */
+  globalCacheDir?: string | null;
+}
+
+const engineHashes = new Map<string, string>();
+async function engineHash(path: string): Promise<string> {
+  let hash = engineHashes.get(path);
+  if (!hash) {
+    hash = createHash("sha256").update(await readFile(path)).digest("hex");
+    engineHashes.set(path, hash);
+  }
+  return hash;
+}
+
+/** The cache key: engine bytes, WIT contents (the witDir name is its hash), world, features, splicer version. */
+export async function engineKey(opts: Pick<EngineOptions, "witPath" | "worldName" | "features">): Promise<string> {
+  const parts = [await engineHash(ENGINE_PATH), basename(opts.witPath), opts.worldName, [...opts.features].sort().join(","), versions.componentizeJs];
+  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 24);
+}
+
+type Meta = { exports: SplicedEngine["exports"]; imports: SplicedEngine["imports"] };
+
+async function readEntry(dir: string): Promise<Omit<SplicedEngine, "source"> | null> {
+  if (!existsSync(join(dir, "meta.json"))) return null; // meta.json is written last, then the dir renamed in
+  try {
+    const meta = JSON.parse(await readFile(join(dir, "meta.json"), "utf8")) as Meta;
+    return { wasmPath: join(dir, "engine.wasm"), jsBindings: await readFile(join(dir, "bindings.js"), "utf8"), ...meta };
+  } catch {
+    return null;
+  }
+}
+
+/** Moves a finished temp directory into place; losing a race to another build is fine. */
+async function publish(tmp: string, dir: string): Promise<void> {
+  await rename(tmp, dir).catch(async (err: NodeJS.ErrnoException) => {
+    await rm(tmp, { recursive: true, force: true });
+    if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
+  });
+}
+
+async function writeEntry(root: string, key: string, spliced: { wasm?: Uint8Array; from?: string; jsBindings: string } & Meta): Promise<string> {
+  const dir = join(root, "engines", key);
+  if (existsSync(join(dir, "meta.json"))) return dir;
+  const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+  await mkdir(tmp, { recursive: true });
+  if (spliced.wasm) await writeFile(join(tmp, "engine.wasm"), spliced.wasm);
+  else await link(spliced.from!, join(tmp, "engine.wasm")).catch(() => copyFile(spliced.from!, join(tmp, "engine.wasm")));
+  await writeFile(join(tmp, "bindings.js"), spliced.jsBindings);
+  await writeFile(join(tmp, "meta.json"), JSON.stringify({ exports: spliced.exports, imports: spliced.imports }));
+  await publish(tmp, dir);
+  return dir;
+}
+
+/** Returns the spliced engine for this WIT and feature set, splicing it only when no cache has it. */
+export async function splicedEngine(opts: EngineOptions): Promise<SplicedEngine> {
+  const key = await engineKey(opts);
+  const globalDir = opts.globalCacheDir === undefined ? GLOBAL_CACHE_DIR : opts.globalCacheDir;
+  const local = await readEntry(join(opts.cacheDir, "engines", key));
+  if (local) return { ...local, source: "project-cache" };
+  if (globalDir) {
+    const global = await readEntry(join(globalDir, "engines", key));
+    if (global) {
+      // Link it into the project cache, so the project keeps working if the global cache is cleared.
+      const { jsBindings, exports, imports } = global;
+      const dir = await writeEntry(opts.cacheDir, key, { from: global.wasmPath, jsBindings, exports, imports });
+      return { ...global, wasmPath: join(dir, "engine.wasm"), source: "global-cache" };
+    }
+  }
+  const splicer = await loadSplicer();
+  const result = splicer.spliceBindings(await readFile(ENGINE_PATH), [...opts.features], undefined, opts.witPath, opts.worldName, false);
+  const dir = await writeEntry(opts.cacheDir, key, result);
+  if (globalDir) {
+    // Best effort: a read-only node_modules only costs the next project one splice.
+    const { jsBindings, exports, imports } = result;
+    await writeEntry(globalDir, key, { from: join(dir, "engine.wasm"), jsBindings, exports, imports }).catch(() => undefined);
+  }
+  const { jsBindings, exports, imports } = result;
+  return { wasmPath: join(dir, "engine.wasm"), jsBindings, exports, imports, source: "spliced" };
+}

@@ -1,0 +1,140 @@
+// `outpost build` as a library: bundle → cache lookup → componentize → validate → write
+// `dist/<name>.wasm` and `dist/<name>.manifest.json`; or, for `--component`, validate a prebuilt one.
+import { createHash } from "node:crypto";
+import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import { checkWorld, ComponentError, validateComponent, type ComponentInfo } from "../../runtime/validate.ts";
+import type { AppConfig } from "../config/model.ts";
+import { bundleApp } from "./bundle.ts";
+import { componentKey, lookupComponent, storeComponent, type CachedComponent, type CachedInfo } from "./cache.ts";
+import { componentizeJs, featuresFor } from "./componentize.ts";
+import type { SplicedEngine } from "./engine.ts";
+import { BuildError } from "./errors.ts";
+import { makeManifest, type Manifest } from "./manifest.ts";
+import { mapPositions } from "./sourcemap.ts";
+import { StepTimer, type ProgressFn, type StepTiming } from "./steps.ts";
+import { versions } from "./toolchain.ts";
+import { WORLD, witDir } from "./wit.ts";
+
+export { BuildError } from "./errors.ts";
+export type { Manifest } from "./manifest.ts";
+export type { ProgressFn, StepTiming } from "./steps.ts";
+
+export interface BuildOptions {
+  /** Default `<config.dir>/dist`. */
+  outDir?: string;
+  /** Default `<config.dir>/.outpost/cache`. */
+  cacheDir?: string;
+  /** Called with (step) when a step starts and (step, ms) when it ends. */
+  onProgress?: ProgressFn;
+  /** The spliced-engine cache shared by projects (engine.ts); null turns it off. */
+  globalCacheDir?: string | null;
+  /** The guest shim module (default sdk/guest/index.ts); tests substitute their own. */
+  guest?: string;
+}
+
+export interface BuildResult {
+  wasmPath: string;
+  manifestPath: string;
+  manifest: Manifest;
+  /** True when the component came from the component cache (no componentize). */
+  cached: boolean;
+  steps: StepTiming[];
+  /** esbuild warnings, formatted `file:line:col: text`. */
+  warnings: string[];
+  /** Where the spliced engine came from, when componentize ran. */
+  engine?: SplicedEngine["source"];
+}
+
+const outDirOf = (config: AppConfig, opts: BuildOptions) => resolve(config.dir, opts.outDir ?? "dist");
+const cacheDirOf = (config: AppConfig, opts: BuildOptions) => resolve(config.dir, opts.cacheDir ?? join(".outpost", "cache"));
+
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+async function writeOutputs(config: AppConfig, opts: BuildOptions, kind: Manifest["kind"], component: CachedComponent | { bytes: Uint8Array; info: CachedInfo }) {
+  const outDir = outDirOf(config, opts);
+  await mkdir(outDir, { recursive: true });
+  const wasmPath = join(outDir, `${config.name}.wasm`);
+  const manifestPath = join(outDir, `${config.name}.manifest.json`);
+  if ("wasmPath" in component) {
+    const tmp = `${wasmPath}.${process.pid}.tmp`;
+    await copyFile(component.wasmPath, tmp);
+    await rename(tmp, wasmPath);
+  } else {
+    await writeAtomic(wasmPath, component.bytes);
+  }
+  const manifest = makeManifest(config, kind, component.info);
+  await writeAtomic(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
+  return { wasmPath, manifestPath, manifest };
+}
+
+function describe(bytes: Uint8Array, info: ComponentInfo): CachedInfo {
+  return { ...info, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
+}
+
+async function validate(bytes: Uint8Array, what: string): Promise<ComponentInfo> {
+  try {
+    return await validateComponent(bytes);
+  } catch (err) {
+    if (err instanceof ComponentError) throw new BuildError("validate", `${what}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+/** Builds a JS/TS app into a component plus manifest, reusing the cache when the bundle is unchanged. */
+export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Promise<BuildResult> {
+  const timer = new StepTimer(opts.onProgress);
+  const cacheDir = cacheDirOf(config, opts);
+  const bundle = await timer.run("bundle", () => bundleApp(config, { guest: opts.guest }));
+  const sourceName = `${config.name}.js`;
+  const features = featuresFor(bundle.exports);
+  const witPath = await witDir(cacheDir);
+  const key = componentKey({ bundle: bundle.code, sourceName, witHash: basename(witPath), worldName: WORLD, features, versions });
+  const hit = await timer.run("cache", () => lookupComponent(cacheDir, key));
+  if (hit) {
+    // Rules may have changed since the entry was stored; checking the recorded lists is instant.
+    try {
+      checkWorld(hit.info);
+    } catch (err) {
+      throw new BuildError("validate", `${config.name}: ${(err as Error).message}`);
+    }
+    const out = await timer.run("write", () => writeOutputs(config, opts, "js", hit));
+    return { ...out, cached: true, steps: timer.steps, warnings: bundle.warnings };
+  }
+  const { component, engine } = await componentizeJs({
+    source: bundle.code,
+    sourceName,
+    exportNames: bundle.exports,
+    witPath,
+    worldName: WORLD,
+    cacheDir,
+    globalCacheDir: opts.globalCacheDir,
+    timer,
+    mapError: (text) => mapPositions(text, sourceName, bundle.map, config.dir),
+  });
+  const info = await timer.run("validate", async () => describe(component, await validate(component, `the component built from ${config.main}`)));
+  const stored = await storeComponent(cacheDir, key, component, info);
+  const out = await timer.run("write", () => writeOutputs(config, opts, "js", stored));
+  return { ...out, cached: false, steps: timer.steps, warnings: bundle.warnings, engine };
+}
+
+/** Validates a prebuilt component (any language) and writes it with a manifest, as buildApp does. */
+export async function packageComponent(path: string, config: AppConfig, opts: BuildOptions = {}): Promise<BuildResult> {
+  const timer = new StepTimer(opts.onProgress);
+  const file = resolve(path);
+  const bytes = await timer.run("read", async () => {
+    try {
+      return new Uint8Array(await readFile(file));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new BuildError("input", `${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    }
+  });
+  const info = await timer.run("validate", async () => describe(bytes, await validate(bytes, path)));
+  const out = await timer.run("write", () => writeOutputs(config, opts, "prebuilt", { bytes, info }));
+  return { ...out, cached: false, steps: timer.steps, warnings: [] };
+}
