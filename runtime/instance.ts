@@ -40,7 +40,7 @@ export class Instance {
 
   static async create(component: CompiledComponent, opts: InstanceOptions): Promise<Instance> {
     const inst = new Instance(component, opts);
-    const log = (level: "info" | "error" | "debug" | "warn", source: "stdout" | "stderr" | "log", message: string, fields?: Record<string, unknown>) =>
+    const log = (level: "info" | "error" | "debug" | "warn", source: "stdout" | "stderr" | "log" | "host", message: string, fields?: Record<string, unknown>) =>
       opts.onLog({ ts: Date.now(), app: opts.app, version: opts.version, requestId: inst.requestId, level, source, message, fields });
     const imports = hostImports({
       bindings: opts.bindings,
@@ -56,6 +56,7 @@ export class Instance {
           if (++inst.#subrequests > opts.subrequests) return `subrequest limit reached: at most ${opts.subrequests} per request (limits.subrequests); refused ${url.origin}`;
           return null;
         },
+        failed: (url, message) => log("warn", "host", `outgoing fetch to ${url.origin}${url.pathname} failed: ${message}`),
       },
     });
     inst.#exports = await component.glue.instantiate((name) => {

@@ -95,6 +95,8 @@ export interface OutgoingContext {
   dispatcher?: Dispatcher;
   /** Returns an error message when the request may not be sent (subrequest limit). */
   admit(url: URL): string | null;
+  /** Told why a request failed; the guest only sees an error code (JS: a NetworkError). */
+  failed(url: URL, message: string): void;
 }
 
 /** wasi:http/outgoing-handler.handle */
@@ -106,7 +108,10 @@ export function sendRequest(ctx: OutgoingContext, req: OutgoingRequest, options:
   let url: URL;
   try { url = new URL(`${scheme}://${authority}${req.pathWithQuery() ?? "/"}`); } catch { throw { payload: { tag: "HTTP-request-URI-invalid" } }; }
   const refusal = ctx.admit(url);
-  if (refusal) throw { payload: { tag: "HTTP-request-denied" }, message: refusal };
+  if (refusal) {
+    ctx.failed(url, refusal);
+    throw { payload: { tag: "HTTP-request-denied" } };
+  }
 
   const method = methodFromWasi(req.method());
   const outBody = req.takenBody();
@@ -117,7 +122,7 @@ export function sendRequest(ctx: OutgoingContext, req: OutgoingRequest, options:
     void outBody.done.then(({ aborted }) => (aborted ? readable.destroy(new Error("request body dropped before finish")) : readable.push(null)));
     body = readable;
   }
-  const headers = req.headers().toHost();
+  const headers = req.headers().toHost().flat();
   const promise: Promise<Settled> = request(url, {
     method,
     headers,
@@ -134,7 +139,10 @@ export function sendRequest(ctx: OutgoingContext, req: OutgoingRequest, options:
       for (const [k, v] of Object.entries(res.headers)) for (const x of Array.isArray(v) ? v : [v ?? ""]) pairs.push([k, x]);
       return { ok: new IncomingResponse(res.statusCode, Fields.fromHost(pairs), incoming) };
     },
-    (err) => ({ err: errorCode(err) }),
+    (err) => {
+      ctx.failed(url, (err as Error)?.message ?? String(err));
+      return { err: errorCode(err) };
+    },
   );
   return new FutureIncomingResponse(promise);
 }
