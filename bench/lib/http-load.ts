@@ -1,0 +1,83 @@
+// HTTP client loops over undici: sequential keep-alive requests timed one by one, and a bounded load
+// loop (fixed duration, fixed concurrency) that counts responses and checks each status.
+import { Client, Pool, type Dispatcher } from "undici";
+
+const TIMEOUTS = { headersTimeout: 10_000, bodyTimeout: 10_000 };
+
+/** Sends one GET and reads the whole body; returns [status, ms] timed from send to last body byte. */
+async function timedGet(d: Dispatcher, path: string): Promise<[number, number]> {
+  const t0 = performance.now();
+  const { statusCode, body } = await d.request({ method: "GET", path, ...TIMEOUTS });
+  await body.arrayBuffer();
+  return [statusCode, performance.now() - t0];
+}
+
+/** `warmup` untimed then `n` timed GETs, one at a time, on one keep-alive connection. Throws on a non-200. */
+export async function sequentialGets(origin: string, path: string, warmup: number, n: number): Promise<number[]> {
+  const client = new Client(origin, { pipelining: 1, keepAliveTimeout: 60_000 });
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < warmup + n; i++) {
+      const [status, ms] = await timedGet(client, path);
+      if (status !== 200) throw new Error(`GET ${origin}${path} answered ${status} (request ${i + 1}); the benchmark needs 200`);
+      if (i >= warmup) samples.push(ms);
+    }
+    return samples;
+  } finally {
+    await client.close();
+  }
+}
+
+export interface LoadResult {
+  concurrency: number;
+  durationMs: number;
+  responses: number;
+  non200: number;
+  errors: number;
+  requestsPerSecond: number;
+  latenciesMs: number[];
+}
+
+/**
+ * `concurrency` workers on a keep-alive pool of as many connections, each sending GETs back to back
+ * until `durationMs` has passed (requests in flight then are finished and counted). A warm-up of
+ * `warmupMs` runs first with the same shape and is not counted.
+ */
+export async function loadLoop(origin: string, path: string, opts: { concurrency: number; durationMs: number; warmupMs: number }): Promise<LoadResult> {
+  const pool = new Pool(origin, { connections: opts.concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
+  const run = async (ms: number) => {
+    const latencies: number[] = [];
+    let non200 = 0;
+    let errors = 0;
+    const start = performance.now();
+    const deadline = start + ms;
+    await Promise.all(Array.from({ length: opts.concurrency }, async () => {
+      while (performance.now() < deadline) {
+        try {
+          const [status, took] = await timedGet(pool, path);
+          latencies.push(took);
+          if (status !== 200) non200++;
+        } catch {
+          errors++;
+          if (errors > 100) throw new Error(`load loop: more than 100 failed requests to ${origin}${path}`);
+        }
+      }
+    }));
+    return { latencies, non200, errors, elapsed: performance.now() - start };
+  };
+  try {
+    if (opts.warmupMs > 0) await run(opts.warmupMs);
+    const r = await run(opts.durationMs);
+    return {
+      concurrency: opts.concurrency,
+      durationMs: r.elapsed,
+      responses: r.latencies.length,
+      non200: r.non200,
+      errors: r.errors,
+      requestsPerSecond: (r.latencies.length / r.elapsed) * 1000,
+      latenciesMs: r.latencies,
+    };
+  } finally {
+    await pool.close();
+  }
+}

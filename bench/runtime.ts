@@ -1,0 +1,75 @@
+// Entry of the runtime benchmark (issue #2): compile, instantiate, first call, reused-instance latency
+// and throughput, and build time, for one component. Prints a Markdown table (or --json), and writes the
+// raw samples to bench/results/runtime-<timestamp>.json. Methods: bench/README.md. Options: --help.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ComponentApp } from "../runtime/app.ts";
+import { compileComponent } from "../runtime/component.ts";
+import { busyWarning, finishMachineInfo, machineInfo } from "./lib/machine.ts";
+import { progress, warn } from "./lib/progress.ts";
+import { buildMetrics, buildSkipped } from "./runtime/build.ts";
+import { resolveComponent } from "./runtime/component-source.ts";
+import { freshProcessMetrics } from "./runtime/fresh-process.ts";
+import { httpMetrics } from "./runtime/http.ts";
+import { skipped, type Row } from "./runtime/metric.ts";
+import { newInstanceMetrics } from "./runtime/new-instance.ts";
+import { parseOptions, USAGE, type RuntimeBenchOptions } from "./runtime/options.ts";
+import { makeReport, renderMarkdown } from "./runtime/report.ts";
+import { reuseMetrics } from "./runtime/reuse.ts";
+
+function options(): RuntimeBenchOptions {
+  try {
+    const opts = parseOptions(process.argv.slice(2));
+    if (opts) return opts;
+    process.stdout.write(USAGE);
+    process.exit(0);
+  } catch (err) {
+    process.stderr.write(`bench/runtime.ts: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const startedAt = new Date();
+  const machine = machineInfo();
+  const busy = busyWarning(machine);
+  if (busy) warn(busy);
+  progress("resolving the component" + (opts.component ? "" : ` (building ${opts.example})`));
+  const src = await resolveComponent(opts);
+  const fresh = await freshProcessMetrics(src, { samples: opts.samples, path: opts.path });
+  const rows: Row[] = [];
+  try {
+    const component = await compileComponent(src.bytes, { cacheDir: fresh.warmCacheDir });
+    const perInstance = await newInstanceMetrics(component, src, { instances: opts.instances, path: opts.path });
+    const app = await ComponentApp.load(src.bytes, { name: src.name, vars: src.vars, onLog: () => {}, cacheDir: fresh.warmCacheDir });
+    const reuse = await reuseMetrics(app, { requests: opts.requests, warmup: opts.warmup, path: opts.path });
+    const http: Row[] = opts.http
+      ? await httpMetrics(src, fresh.warmCacheDir, opts)
+      : [
+          skipped("instance.first-response.http", "new instance → first response, HTTP", "--no-http"),
+          skipped("reuse.request.http", "reused instance, per request, HTTP", "--no-http"),
+          skipped(`throughput.http.c${opts.concurrency}`, `throughput, HTTP, ${opts.concurrency} concurrent`, "--no-http"),
+        ];
+    const builds = opts.build ? await buildMetrics(opts.example, opts.buildSamples) : buildSkipped("--no-build");
+    rows.push(...fresh.metrics.slice(0, 4), ...perInstance, http[0], ...fresh.metrics.slice(4), ...reuse, ...http.slice(1), ...builds);
+  } finally {
+    await fresh.cleanup();
+  }
+
+  const report = makeReport(startedAt, finishMachineInfo(machine), src, opts, rows);
+  await mkdir(opts.resultsDir, { recursive: true });
+  const file = join(opts.resultsDir, `runtime-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
+  await writeFile(file, JSON.stringify(report, null, 2) + "\n");
+  progress(`raw samples: ${file}`);
+  process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderMarkdown(report, rows));
+}
+
+try {
+  await main();
+} catch (err) {
+  // Errors the bench raises on purpose say what to do; anything else (TypeError…) is a bug: show where.
+  const e = err as Error;
+  process.stderr.write(`bench/runtime.ts: ${e?.constructor === Error ? e.message : (e?.stack ?? String(err))}\n`);
+  process.exit(1);
+}
