@@ -1,37 +1,43 @@
-// The apps deployed on this node: for each, the active version (a loaded, warmed ComponentApp)
-// and its routes. A new version is loaded and warmed before it replaces the old one, so no
-// request waits for a compile; requests already running finish on the version they started on.
-import type { Dispatcher } from "undici";
+// The apps deployed on this node: for each, the active version (loaded and warmed on the runtime
+// pool) and its routes. A new version is loaded and warmed before it replaces the old one, so no
+// request waits for a compile; requests already running finish on the version they started on,
+// then the old version is dropped from the pool's threads.
 import type { Manifest } from "../sdk/build/index.ts";
-import { ComponentApp } from "../runtime/app.ts";
-import type { KvBackend, QueueBackend } from "../runtime/host/outpost.ts";
-import type { LogSink } from "../runtime/logs.ts";
+import type { AppLimits } from "../runtime/app.ts";
+import type { RuntimePool } from "../runtime/pool/pool.ts";
 import { RouteTable } from "./route-table.ts";
 
 export interface Deployment {
   name: string;
   version: string;
+  /** The pool's key for this version: `${name}@${version}`. */
+  key: string;
   manifest: Manifest;
-  app: ComponentApp;
   deployedAt: number;
-}
-
-export interface RegistryOptions {
-  cacheDir: string;
-  onLog: LogSink;
-  kv?: KvBackend;
-  queue?: QueueBackend;
-  dispatcher?: Dispatcher;
+  loadMs: number;
+  inflight: number;
 }
 
 const MB = 1024 * 1024;
 
+/** The runtime limits of a manifest's `[limits]`. */
+export function runtimeLimits(limits: Manifest["limits"]): Partial<AppLimits> {
+  return {
+    cpuMs: limits.cpuMs,
+    memoryMb: limits.memoryMb,
+    subrequests: limits.subrequests,
+    wallMs: limits.wallMs,
+    maxRequestBodyBytes: limits.maxRequestBodyMb * MB,
+    maxResponseBodyBytes: limits.maxResponseBodyMb * MB,
+  };
+}
+
 export class AppRegistry {
   readonly routes = new RouteTable();
+  readonly pool: RuntimePool;
   #apps = new Map<string, Deployment>();
-  #opts: RegistryOptions;
 
-  constructor(opts: RegistryOptions) { this.#opts = opts; }
+  constructor(pool: RuntimePool) { this.pool = pool; }
 
   get(name: string): Deployment | undefined { return this.#apps.get(name); }
   list(): Deployment[] { return [...this.#apps.values()]; }
@@ -39,38 +45,34 @@ export class AppRegistry {
   /** Loads, warms and activates `bytes` as the app `manifest.name`. */
   async deploy(bytes: Uint8Array, manifest: Manifest, secrets: Record<string, string> = {}): Promise<Deployment> {
     const version = manifest.sha256.slice(0, 12);
-    const app = await ComponentApp.load(bytes, {
+    const loaded = await this.pool.deploy({
       name: manifest.name,
       version,
+      bytes,
       vars: manifest.vars,
       secrets,
       kvNamespaces: manifest.kvNamespaces,
       queues: manifest.queues.producers,
-      kv: this.#opts.kv,
-      queue: this.#opts.queue,
-      dispatcher: this.#opts.dispatcher,
-      onLog: this.#opts.onLog,
-      cacheDir: this.#opts.cacheDir,
-      limits: {
-        subrequests: manifest.limits.subrequests,
-        wallMs: manifest.limits.wallMs,
-        maxRequestBodyBytes: manifest.limits.maxRequestBodyMb * MB,
-        maxResponseBodyBytes: manifest.limits.maxResponseBodyMb * MB,
-      },
+      limits: runtimeLimits(manifest.limits),
     });
-    await app.warm();
-    const deployment: Deployment = { name: manifest.name, version, manifest, app, deployedAt: Date.now() };
+    const deployment: Deployment = { name: manifest.name, version, key: loaded.key, manifest, deployedAt: Date.now(), loadMs: loaded.loadMs, inflight: 0 };
     const previous = this.#apps.get(manifest.name);
     this.#apps.set(manifest.name, deployment);
     this.routes.set(manifest.name, manifest.routes);
-    if (previous && previous.app !== app) void previous.app.drain();
+    if (previous && previous.key !== deployment.key) this.#retire(previous);
     return deployment;
+  }
+
+  /** Drops a replaced version once its requests on this node have finished. */
+  #retire(d: Deployment): void {
+    const check = () => (d.inflight > 0 ? setTimeout(check, 50) : this.pool.undeploy(d.key));
+    check();
   }
 
   async remove(name: string): Promise<void> {
     const d = this.#apps.get(name);
     this.#apps.delete(name);
     this.routes.delete(name);
-    await d?.app.drain();
+    if (d) this.#retire(d);
   }
 }

@@ -1,12 +1,16 @@
 // The edge node's HTTP server: routes each request by host and path to an app and lets the
-// runtime serve it; answers 404 when no route matches; `/_outpost/health` reports the node.
+// runtime pool serve it; answers 404 when no route matches; `/_outpost/health` reports the node
+// and `/_outpost/metrics` its per-app metrics in Prometheus text format.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { AppRegistry } from "./apps.ts";
+import { NodeMetrics } from "./metrics.ts";
+import { syncPoolMetrics } from "./pool-metrics.ts";
 
 export interface EdgeServerOptions {
   region: string;
   registry: AppRegistry;
+  metrics?: NodeMetrics;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -17,14 +21,23 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 export function createEdgeServer(opts: EdgeServerOptions): Server {
   const { registry, region } = opts;
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
+  const metrics = opts.metrics ?? new NodeMetrics({ region });
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const host = req.headers.host ?? "";
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/_outpost/health") {
+      const stats = await registry.pool.stats();
       return json(res, 200, {
-        ok: true, region,
-        apps: registry.list().map((d) => ({ name: d.name, version: d.version, deployedAt: d.deployedAt, ...d.app.stats })),
+        ok: true, region, restarts: stats.restarts,
+        threads: stats.threads.map((t) => ({ index: t.index, rss: t.rss, inflight: t.inflight })),
+        apps: registry.list().map((d) => ({ name: d.name, version: d.version, deployedAt: d.deployedAt, loadMs: Math.round(d.loadMs) })),
       });
+    }
+    if (path === "/_outpost/metrics") {
+      await syncPoolMetrics(registry, metrics);
+      const text = metrics.text();
+      res.writeHead(200, { "content-type": metrics.contentType, "content-length": Buffer.byteLength(text) });
+      return res.end(text);
     }
     const name = registry.routes.match(host, path);
     const deployment = name ? registry.get(name) : undefined;
@@ -32,8 +45,16 @@ export function createEdgeServer(opts: EdgeServerOptions): Server {
       req.resume();
       return json(res, 404, { error: "no route", message: `no app on this node has a route matching ${host}${path}`, region });
     }
-    void deployment.app.serve(req, res, randomUUID());
+    const started = performance.now();
+    deployment.inflight++;
+    try {
+      const info = await registry.pool.serve(deployment.key, req, res, randomUUID());
+      metrics.request(deployment.name, info.status, (performance.now() - started) / 1000);
+      if (info.coldStartMs !== undefined) metrics.coldStart(deployment.name, info.coldStartMs / 1000);
+      if (info.limit) metrics.limitKill(deployment.name, info.limit);
+    } finally {
+      deployment.inflight--;
+    }
   };
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, handler);
-  return server;
+  return createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, (req, res) => void handler(req, res));
 }

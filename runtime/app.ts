@@ -1,6 +1,6 @@
-// A deployed app on this process: one compiled component, a pool of instances (one request at a
-// time each, reused across requests, a spare kept ready), limits applied per request, and the
-// bridge from Node's HTTP objects to the guest's incoming-handler.
+// A deployed app on one thread: one compiled component, a pool of instances (one request at a
+// time each, reused across requests, spares kept ready), per-request limits, and the bridge from
+// Node-shaped HTTP objects to the guest's incoming-handler. Broken instances are never reused.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
@@ -9,18 +9,25 @@ import type { KvBackend, QueueBackend } from "./host/outpost.ts";
 import { LimitError, responder, toIncomingRequest } from "./http-bridge.ts";
 import { Instance, type InstanceOptions } from "./instance.ts";
 import type { LogSink } from "./logs.ts";
+import { CpuExceeded, type CpuMeter } from "./pool/cpu-meter.ts";
+import type { IdleInstances } from "./pool/idle-instances.ts";
+import { warmupRequest } from "./warmup.ts";
 
 export interface AppLimits {
+  /** Guest CPU time per request; enforced when a CPU meter is installed (worker threads). */
+  cpuMs: number;
+  /** Linear memory per instance (applied when the component is compiled). */
+  memoryMb: number;
   subrequests: number;
   wallMs: number;
   maxRequestBodyBytes: number;
   maxResponseBodyBytes: number;
-  /** Instances alive at once for this app; requests beyond wait for one. */
+  /** Instances alive at once for this app on this thread; requests beyond wait for one. */
   maxInstances: number;
 }
 
 export const DEFAULT_LIMITS: AppLimits = {
-  subrequests: 50, wallMs: 30_000, maxRequestBodyBytes: 100 << 20, maxResponseBodyBytes: 100 << 20, maxInstances: 64,
+  cpuMs: 50, memoryMb: 128, subrequests: 50, wallMs: 30_000, maxRequestBodyBytes: 100 << 20, maxResponseBodyBytes: 100 << 20, maxInstances: 64,
 };
 
 export interface AppOptions {
@@ -33,18 +40,21 @@ export interface AppOptions {
   kv?: KvBackend;
   queue?: QueueBackend;
   limits?: Partial<AppLimits>;
+  /** Idle instances to keep instantiated ahead of requests. */
+  spares?: number;
   dispatcher?: Dispatcher;
   onLog: LogSink;
   cacheDir: string;
+  meter?: CpuMeter;
+  idle?: IdleInstances;
 }
 
-export interface AppStats { requests: number; instancesCreated: number; instancesLive: number; instancesIdle: number; discarded: number }
+export interface AppStats { requests: number; instancesCreated: number; instancesLive: number; instancesIdle: number; discarded: number; evicted: number }
 
-function plain(res: ServerResponse, status: number, message: string): void {
-  if (res.headersSent) { res.destroy(); return; }
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "x-outpost-error": "1" });
-  res.end(message + "\n");
-}
+/** What serving one request did, for metrics. */
+export interface ServeInfo { status: number; coldStartMs?: number; limit?: "cpu" | "memory" | "wall" | "request_body" | "response_body" }
+
+let lastSeq = 0;
 
 export class ComponentApp {
   readonly name: string;
@@ -55,10 +65,12 @@ export class ComponentApp {
   #idle: Instance[] = [];
   #live = 0;
   #waiters: Array<(i: Instance) => void> = [];
-  #inflight = new Set<Promise<void>>();
-  readonly stats: AppStats = { requests: 0, instancesCreated: 0, instancesLive: 0, instancesIdle: 0, discarded: 0 };
+  #inflight = new Set<Promise<unknown>>();
+  #refilling = false;
+  #closed = false;
+  readonly stats: AppStats = { requests: 0, instancesCreated: 0, instancesLive: 0, instancesIdle: 0, discarded: 0, evicted: 0 };
 
-  private constructor(component: CompiledComponent, opts: AppOptions) {
+  constructor(component: CompiledComponent, opts: AppOptions) {
     this.name = opts.name;
     this.component = component;
     this.#opts = opts;
@@ -70,13 +82,20 @@ export class ComponentApp {
     });
     this.#instanceOptions = {
       app: opts.name, version: opts.version, bindings, kvNamespaces, queues, kv: opts.kv, queue: opts.queue,
-      subrequests: this.limits.subrequests, dispatcher: opts.dispatcher, onLog: opts.onLog,
+      subrequests: this.limits.subrequests, dispatcher: opts.dispatcher, onLog: opts.onLog, meter: opts.meter,
     };
   }
 
-  /** Validates and compiles the component (once per process for the same bytes). */
+  /** Validates and compiles the component (once per process for the same bytes and memory limit). */
   static async load(bytes: Uint8Array, opts: AppOptions): Promise<ComponentApp> {
-    return new ComponentApp(await compileComponent(bytes, { cacheDir: opts.cacheDir }), opts);
+    const memoryMb = opts.limits?.memoryMb;
+    const component = await compileComponent(bytes, { cacheDir: opts.cacheDir, memoryLimitBytes: memoryMb ? memoryMb * 1024 * 1024 : undefined });
+    return new ComponentApp(component, opts);
+  }
+
+  #updateGauges(): void {
+    this.stats.instancesLive = this.#live;
+    this.stats.instancesIdle = this.#idle.length;
   }
 
   async #newInstance(): Promise<Instance> {
@@ -88,91 +107,180 @@ export class ComponentApp {
     } catch (err) {
       this.#live--;
       throw err;
+    } finally {
+      this.#updateGauges();
     }
   }
 
-  /** Creates the first instance before traffic arrives, so a request never pays for it. */
-  async warm(): Promise<void> {
-    if (this.#idle.length === 0) this.#idle.push(await this.#newInstance());
+  #park(inst: Instance): void {
+    this.#idle.push(inst);
+    this.#opts.idle?.add({
+      instance: inst,
+      evicted: () => {
+        const i = this.#idle.indexOf(inst);
+        if (i < 0) return;
+        this.#idle.splice(i, 1);
+        this.#live--;
+        this.stats.evicted++;
+        this.#updateGauges();
+      },
+    });
+    this.#updateGauges();
   }
 
-  async #acquire(): Promise<Instance> {
+  /**
+   * Prepares the app before traffic: a throwaway instance takes one synthetic request, so V8's
+   * lazy compilation of the guest's code is paid now (its outgoing requests, KV writes and logs
+   * are refused or dropped), then the spares are instantiated.
+   */
+  async warm(opts: { throwaway?: boolean } = {}): Promise<void> {
+    if (opts.throwaway !== false) {
+      const inst = await this.#newInstance();
+      inst.warming = true;
+      try { await warmupRequest(inst); } catch { /* a failing warm-up only means the first request compiles more */ }
+      this.#live--;
+      this.#updateGauges();
+    }
+    await this.#refill();
+  }
+
+  async #refill(): Promise<void> {
+    const target = this.#opts.spares ?? 1;
+    if (this.#refilling || this.#closed) return;
+    this.#refilling = true;
+    try {
+      while (!this.#closed && this.#idle.length < target && this.#live < this.limits.maxInstances) this.#park(await this.#newInstance());
+    } finally {
+      this.#refilling = false;
+    }
+  }
+
+  async #acquire(): Promise<{ inst: Instance; coldStartMs?: number }> {
     const idle = this.#idle.pop();
-    if (idle) return idle;
-    if (this.#live < this.limits.maxInstances) return this.#newInstance();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    if (idle) {
+      this.#opts.idle?.remove(idle);
+      this.#updateGauges();
+      return { inst: idle };
+    }
+    if (this.#live < this.limits.maxInstances) {
+      const t = performance.now();
+      const inst = await this.#newInstance();
+      return { inst, coldStartMs: performance.now() - t };
+    }
+    return { inst: await new Promise<Instance>((resolve) => this.#waiters.push(resolve)) };
   }
 
   #release(inst: Instance): void {
-    if (inst.broken) {
+    if (inst.broken || this.#closed) {
       this.#live--;
-      this.stats.discarded++;
+      if (inst.broken) this.stats.discarded++;
+      this.#updateGauges();
       const waiter = this.#waiters.shift();
       if (waiter) this.#newInstance().then(waiter, () => this.#waiters.unshift(waiter));
       return;
     }
     const waiter = this.#waiters.shift();
-    if (waiter) waiter(inst);
-    else this.#idle.push(inst);
+    if (waiter) return waiter(inst);
+    this.#park(inst);
+    if (this.#idle.length < (this.#opts.spares ?? 1)) setImmediate(() => void this.#refill());
   }
 
   /** Serves one HTTP request through the component. Never throws; errors become responses. */
-  serve(req: IncomingMessage, res: ServerResponse, requestId = randomUUID()): Promise<void> {
-    const p = this.#serve(req, res, requestId).finally(() => this.#inflight.delete(p));
+  serve(req: IncomingMessage, res: ServerResponse, requestId: string = randomUUID(), seq?: number): Promise<ServeInfo> {
+    const p = this.#serve(req, res, requestId, seq ?? ++lastSeq);
     this.#inflight.add(p);
+    void p.finally(() => this.#inflight.delete(p));
     return p;
   }
 
-  async #serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  #log(requestId: string, level: "warn" | "error", message: string): void {
+    this.#opts.onLog({ ts: Date.now(), app: this.name, version: this.#opts.version, requestId, level, source: "host", message });
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse, requestId: string, seq: number): Promise<ServeInfo> {
     this.stats.requests++;
+    const fail = (status: number, message: string, limit?: ServeInfo["limit"]): ServeInfo => {
+      if (res.headersSent) res.destroy();
+      else {
+        res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "x-outpost-error": limit ?? "1", "x-outpost-request-id": requestId });
+        res.end(message + "\n");
+      }
+      return { status, limit };
+    };
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > this.limits.maxRequestBodyBytes) {
-      return plain(res, 413, `request body of ${declared} bytes is over this app's limit of ${this.limits.maxRequestBodyBytes} bytes (limits.max_request_body_mb)`);
+      req.resume();
+      return fail(413, `request body of ${declared} bytes is over this app's limit of ${this.limits.maxRequestBodyBytes} bytes (limits.max_request_body_mb)`, "request_body");
     }
-    const log = (level: "warn" | "error", message: string) =>
-      this.#opts.onLog({ ts: Date.now(), app: this.name, version: this.#opts.version, requestId, level, source: "host", message });
-    let inst: Instance;
+    let acquired: { inst: Instance; coldStartMs?: number };
     try {
-      inst = await this.#acquire();
+      acquired = await this.#acquire();
     } catch (err) {
-      log("error", `could not instantiate: ${(err as Error).message}`);
-      return plain(res, 500, "could not start an instance of this app");
+      this.#log(requestId, "error", `could not instantiate: ${(err as Error).message}`);
+      return fail(500, "could not start an instance of this app");
     }
+    const { inst, coldStartMs } = acquired;
     const state = responder(res, { maxBodyBytes: this.limits.maxResponseBodyBytes, extraHeaders: [["x-outpost-request-id", requestId]] });
     const request = toIncomingRequest(req, { scheme: "http", maxBodyBytes: this.limits.maxRequestBodyBytes });
+    const account = this.#opts.meter ? { seq, budgetMs: this.limits.cpuMs, usedMs: 0, exceeded: false } : null;
     let timer: NodeJS.Timeout | undefined;
     const wall = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), this.limits.wallMs)));
-    const run = inst.handle(requestId, request, state.outparam).then(() => "done" as const, (err: unknown) => err);
+    const run = inst.handle(requestId, request, state.outparam, account).then(() => "done" as const, (err: unknown) => err);
     const outcome = await Promise.race([run, wall]);
     clearTimeout(timer);
     if (outcome === "timeout") {
       inst.broken = true; // still suspended inside the guest: never reuse it
-      log("error", `exceeded the wall-time limit of ${this.limits.wallMs} ms (limits.wall_ms)`);
+      this.#log(requestId, "error", `exceeded the wall-time limit of ${this.limits.wallMs} ms (limits.wall_ms)`);
       void run.finally(() => this.#release(inst));
-      return plain(res, 504, `this app did not finish within ${this.limits.wallMs} ms (limits.wall_ms)`);
+      return { ...fail(504, `this app did not finish within ${this.limits.wallMs} ms (limits.wall_ms)`, "wall"), coldStartMs };
     }
+    // An instance whose memory came within 10% of the limit is replaced even if the guest coped
+    // (an allocator reports out-of-memory before the last pages are used): wasm memory never
+    // shrinks, so it would keep failing.
+    const atMemoryLimit = inst.memoryBytes >= 0.9 * this.limits.memoryMb * 1024 * 1024;
+    if (atMemoryLimit) inst.broken = true;
     this.#release(inst);
     if (outcome !== "done") {
       const err = outcome as Error;
-      const status = err instanceof LimitError ? err.status : 500;
-      log("error", `instance trapped: ${err?.message ?? String(err)}; it was discarded`);
-      return plain(res, status, status === 500 ? "the app's component trapped" : err.message);
+      if (err instanceof CpuExceeded) {
+        this.#log(requestId, "error", `${err.message}; the instance was discarded`);
+        return { ...fail(503, `this request ${err.message}`, "cpu"), coldStartMs };
+      }
+      if (err instanceof LimitError) return { ...fail(err.status, err.message, err.status === 413 ? "request_body" : "response_body"), coldStartMs };
+      if (atMemoryLimit) {
+        this.#log(requestId, "error", `ran out of memory at the limit of ${this.limits.memoryMb} MiB (limits.memory_mb): ${err?.message}; the instance was discarded`);
+        return { ...fail(503, `this app ran out of memory (limits.memory_mb = ${this.limits.memoryMb})`, "memory"), coldStartMs };
+      }
+      this.#log(requestId, "error", `instance trapped: ${err?.message ?? String(err)}; it was discarded`);
+      return { ...fail(500, "the app's component trapped"), coldStartMs };
     }
+    if (atMemoryLimit) this.#log(requestId, "error", `memory reached the limit of ${this.limits.memoryMb} MiB (limits.memory_mb); the instance was discarded`);
     const progress = state.progress();
     if (progress === "none") {
-      log("error", "handler returned without setting a response");
-      return plain(res, 500, "the app returned no response");
+      this.#log(requestId, "error", "handler returned without setting a response");
+      return { ...fail(500, "the app returned no response"), coldStartMs };
     }
     if (progress === "head") {
-      log("error", "handler returned before finishing the response body");
+      this.#log(requestId, "error", "handler returned before finishing the response body");
       res.destroy();
     }
     const result = await state.finished;
-    if (result.error) log("error", result.error);
+    if (result.error) this.#log(requestId, "error", result.error);
+    return { status: res.statusCode, coldStartMs, limit: atMemoryLimit && res.statusCode >= 500 ? "memory" : undefined };
   }
 
   /** Resolves when every request in flight has finished. */
   async drain(): Promise<void> {
     while (this.#inflight.size) await Promise.allSettled([...this.#inflight]);
+  }
+
+  /** Drains, then drops every instance; the app serves nothing after this. */
+  async close(): Promise<void> {
+    await this.drain();
+    this.#closed = true;
+    for (const inst of this.#idle) this.#opts.idle?.remove(inst);
+    this.#live -= this.#idle.length;
+    this.#idle = [];
+    this.#updateGauges();
   }
 }

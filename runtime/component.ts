@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { transpile } from "@bytecodealliance/jco";
 import { ASYNC_EXPORTS, SUSPENDING_IMPORTS } from "./host/index.ts";
+import { limitMemory } from "./memory-limit.ts";
+import { GLUE_PATCH_VERSION, patchGlueText } from "./perf/glue-patch.ts";
 import { validateComponent } from "./validate.ts";
 
 export type Glue = {
@@ -24,6 +26,8 @@ export interface CompiledComponent {
   imports: string[];
   exports: string[];
   glue: Glue;
+  /** The glue module on disk; a worker thread imports it from here. */
+  gluePath: string;
   modules: Map<string, WebAssembly.Module>;
   timings: { validateMs: number; transpileMs: number; compileMs: number };
 }
@@ -50,11 +54,13 @@ function asyncNames(imports: string[], exports: string[]) {
   return { asyncImports, asyncExports };
 }
 
-/** jco's glue reads process.env.JCO_DEBUG on every call; read it once per module instead. */
-function patchGlue(js: string): string {
-  return js
-    .replace("\"use components\";", "\"use components\";\nconst __jcoDebug = !!globalThis?.process?.env?.JCO_DEBUG;")
-    .replaceAll("if (!globalThis?.process?.env?.JCO_DEBUG) { return; }", "if (!__jcoDebug) { return; }");
+/**
+ * Rewrites jco's glue for speed (see runtime/perf/glue-patch.ts): process.env.JCO_DEBUG read once
+ * per module, debug-log arguments built only when debugging, and synchronous host imports called
+ * without the async-task bookkeeping. Shapes it does not recognise are left as generated.
+ */
+export function patchGlue(js: string): string {
+  return patchGlueText(js).js;
 }
 
 async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
@@ -63,14 +69,14 @@ async function writeAtomic(path: string, data: Uint8Array | string): Promise<voi
   await rename(tmp, path);
 }
 
-async function load(bytes: Uint8Array, hash: string, cacheDir: string): Promise<CompiledComponent> {
+async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLimitBytes?: number): Promise<CompiledComponent> {
   let t = performance.now();
   const info = await validateComponent(bytes);
   const validateMs = performance.now() - t;
 
   t = performance.now();
   const dir = join(cacheDir, "transpiled", hash);
-  const gluePath = join(dir, "component.js");
+  const gluePath = join(dir, `component.${GLUE_PATCH_VERSION}.js`); // glue patches change: a new name, never stale glue
   if (!existsSync(gluePath)) {
     const { asyncImports, asyncExports } = asyncNames(info.imports, info.exports);
     const out = await transpile(bytes, {
@@ -90,24 +96,45 @@ async function load(bytes: Uint8Array, hash: string, cacheDir: string): Promise<
   t = performance.now();
   const modules = new Map<string, WebAssembly.Module>();
   for (const name of await readdir(dir)) {
-    if (name.endsWith(".wasm")) modules.set(name, await WebAssembly.compile(await readFile(join(dir, name))));
+    if (!name.endsWith(".wasm")) continue;
+    let core: Uint8Array<ArrayBuffer> = await readFile(join(dir, name));
+    if (memoryLimitBytes !== undefined) core = limitMemory(core, memoryLimitBytes, { name }).bytes; // caps each defined memory's max
+    modules.set(name, await WebAssembly.compile(core));
   }
   const compileMs = performance.now() - t;
-  return { hash, size: bytes.byteLength, imports: info.imports, exports: info.exports, glue, modules, timings: { validateMs, transpileMs, compileMs } };
+  return { hash, size: bytes.byteLength, imports: info.imports, exports: info.exports, glue, gluePath, modules, timings: { validateMs, transpileMs, compileMs } };
 }
 
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** Compiles a component once per process; concurrent loads of the same bytes share the work. */
-export function compileComponent(bytes: Uint8Array, opts: { cacheDir: string }): Promise<CompiledComponent> {
+/**
+ * Compiles a component once per process (per memory limit); concurrent loads of the same bytes share
+ * the work. `memoryLimitBytes` caps the maximum of every memory the core modules define.
+ */
+export function compileComponent(bytes: Uint8Array, opts: { cacheDir: string; memoryLimitBytes?: number }): Promise<CompiledComponent> {
   const hash = sha256(bytes);
-  let p = compiled.get(hash);
+  const key = `${hash}:${opts.memoryLimitBytes ?? "none"}`;
+  let p = compiled.get(key);
   if (!p) {
-    p = load(bytes, hash, opts.cacheDir);
-    compiled.set(hash, p);
-    p.catch(() => compiled.delete(hash));
+    p = load(bytes, hash, opts.cacheDir, opts.memoryLimitBytes);
+    compiled.set(key, p);
+    p.catch(() => compiled.delete(key));
   }
   return p;
+}
+
+/** What a worker thread receives to run a component compiled by another thread (no recompile). */
+export type PostedComponent = Omit<CompiledComponent, "glue">;
+
+export function postable(c: CompiledComponent): PostedComponent {
+  const { glue: _glue, ...rest } = c;
+  return rest;
+}
+
+/** Rebuilds a CompiledComponent from one posted by another thread: imports its glue, keeps the modules. */
+export async function fromPosted(p: PostedComponent): Promise<CompiledComponent> {
+  const glue = (await import(pathToFileURL(p.gluePath).href)) as Glue;
+  return { ...p, glue };
 }

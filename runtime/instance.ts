@@ -7,6 +7,7 @@ import { hostImports } from "./host/index.ts";
 import type { IncomingRequest, ResponseOutparam } from "./host/http-types.ts";
 import type { KvBackend, QueueBackend } from "./host/outpost.ts";
 import type { LogSink } from "./logs.ts";
+import type { CpuAccount, CpuMeter, CpuOwner } from "./pool/cpu-meter.ts";
 
 export interface InstanceOptions {
   app: string;
@@ -20,16 +21,26 @@ export interface InstanceOptions {
   subrequests: number;
   dispatcher?: Dispatcher;
   onLog: LogSink;
+  /** Charges guest CPU time to the current request (a worker thread installs one). */
+  meter?: CpuMeter;
 }
+
+/** Instantiation on one thread is serialised: the CPU meter attributes wrappers to one owner. */
+let instantiating: Promise<unknown> = Promise.resolve();
 
 type Exports = Record<string, Record<string, (...args: any[]) => any>>;
 
-export class Instance {
+export class Instance implements CpuOwner {
   readonly component: CompiledComponent;
   #exports!: Exports;
   #opts: InstanceOptions;
+  #memories: WebAssembly.Memory[] = [];
   requestId: string | undefined;
   #subrequests = 0;
+  /** The CPU account of the request running now (see pool/cpu-meter.ts). */
+  account: CpuAccount | null = null;
+  /** A warm-up run: no outgoing requests, no writes, no logs. */
+  warming = false;
   broken = false;
   requests = 0;
 
@@ -41,7 +52,7 @@ export class Instance {
   static async create(component: CompiledComponent, opts: InstanceOptions): Promise<Instance> {
     const inst = new Instance(component, opts);
     const log = (level: "info" | "error" | "debug" | "warn", source: "stdout" | "stderr" | "log" | "host", message: string, fields?: Record<string, unknown>) =>
-      opts.onLog({ ts: Date.now(), app: opts.app, version: opts.version, requestId: inst.requestId, level, source, message, fields });
+      inst.warming || opts.onLog({ ts: Date.now(), app: opts.app, version: opts.version, requestId: inst.requestId, level, source, message, fields });
     const imports = hostImports({
       bindings: opts.bindings,
       kvNamespaces: opts.kvNamespaces,
@@ -53,18 +64,45 @@ export class Instance {
       outgoing: {
         dispatcher: opts.dispatcher,
         admit: (url) => {
+          if (inst.warming) return "outgoing requests are not sent during a warm-up run";
           if (++inst.#subrequests > opts.subrequests) return `subrequest limit reached: at most ${opts.subrequests} per request (limits.subrequests); refused ${url.origin}`;
           return null;
         },
         failed: (url, message) => log("warn", "host", `outgoing fetch to ${url.origin}${url.pathname} failed: ${message}`),
       },
     });
-    inst.#exports = await component.glue.instantiate((name) => {
+    const getCoreModule = (name: string) => {
       const m = component.modules.get(name);
       if (!m) throw new Error(`component glue asked for unknown core module ${name}`);
       return m;
-    }, imports);
+    };
+    const instantiateCore = async (module: WebAssembly.Module, coreImports: WebAssembly.Imports) => {
+      const instance = await WebAssembly.instantiate(module, coreImports);
+      for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) inst.#memories.push(value);
+      return instance;
+    };
+    const meter = opts.meter;
+    if (!meter) {
+      inst.#exports = await component.glue.instantiate(getCoreModule, imports, instantiateCore);
+      return inst;
+    }
+    const previous = instantiating;
+    let release!: () => void;
+    instantiating = new Promise<void>((r) => (release = r));
+    await previous;
+    meter.instantiating = inst;
+    try {
+      inst.#exports = await component.glue.instantiate(getCoreModule, imports, instantiateCore);
+    } finally {
+      meter.instantiating = null;
+      release();
+    }
     return inst;
+  }
+
+  /** Bytes of linear memory this instance holds now. */
+  get memoryBytes(): number {
+    return this.#memories.reduce((n, m) => n + m.buffer.byteLength, 0);
   }
 
   #export(iface: string): Record<string, (...args: any[]) => any> | undefined {
@@ -72,8 +110,9 @@ export class Instance {
   }
 
   /** Runs wasi:http/incoming-handler.handle; resolves when the guest returns (after waitUntil work). */
-  async handle(requestId: string, request: IncomingRequest, outparam: ResponseOutparam): Promise<void> {
+  async handle(requestId: string, request: IncomingRequest, outparam: ResponseOutparam, account: CpuAccount | null = null): Promise<void> {
     this.requestId = requestId;
+    this.account = account;
     this.#subrequests = 0;
     this.requests++;
     try {
@@ -83,6 +122,7 @@ export class Instance {
       throw err;
     } finally {
       this.requestId = undefined;
+      this.account = null;
     }
   }
 }

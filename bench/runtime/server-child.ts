@@ -27,7 +27,7 @@ let stats: () => unknown;
 if (mode === "reuse") {
   const app = await ComponentApp.load(bytes, { name, vars, onLog: () => {}, cacheDir });
   await app.warm();
-  handler = (req, res) => app.serve(req, res);
+  handler = async (req, res) => { await app.serve(req, res); };
   stats = () => app.stats;
 } else {
   const component = await compileComponent(bytes, { cacheDir });

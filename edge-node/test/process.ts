@@ -1,4 +1,4 @@
-// Test helper: starts a real `outpost` CLI process, waits until it prints its URL, keeps its
+// Test helper: starts a real `outpost` CLI or edge-node process, waits until it prints its URL, keeps its
 // output for assertions, and stops it (SIGTERM, then SIGKILL) at the end of a suite.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -15,8 +15,22 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startCli(args: string[], opts: { cwd: string; timeoutMs?: number; urlPattern?: RegExp; env?: NodeJS.ProcessEnv }): Promise<Running> {
-  const proc = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: { ...process.env, FORCE_COLOR: "0", ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+export const EDGE_NODE = join(ROOT, "edge-node", "main.ts");
+
+type StartOptions = { cwd: string; timeoutMs?: number; urlPattern?: RegExp; env?: NodeJS.ProcessEnv };
+
+/** Starts `outpost <args>`. */
+export function startCli(args: string[], opts: StartOptions): Promise<Running> {
+  return start([CLI, ...args], opts);
+}
+
+/** Starts an edge-node process (`edge-node/main.ts <args>`). */
+export function startNode(args: string[], opts: StartOptions): Promise<Running> {
+  return start([EDGE_NODE, ...args], opts);
+}
+
+async function start(argv: string[], opts: StartOptions): Promise<Running> {
+  const proc = spawn(process.execPath, argv, { cwd: opts.cwd, env: { ...process.env, FORCE_COLOR: "0", ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => { out += d.toString(); for (const l of listeners) l(); };

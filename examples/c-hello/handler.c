@@ -1,5 +1,5 @@
 // A wasi:http/incoming-handler@0.2.0 handler in plain C: answers every request with 200 and
-// {"lang":"c","path":"<path-with-query>","method":"<METHOD>"}, with the canonical-ABI imports
+// {"lang":"c","path":"<path-with-query>","method":"<METHOD>"} (and traps on `/trap`, for the runtime's tests), with the canonical-ABI imports
 // and exports written by hand (no wit-bindgen). Uses only malloc/realloc/free/memcpy from
 // wasi-libc, so the core module has no wasi_snapshot_preview1 imports and needs no adapter.
 //
@@ -128,7 +128,10 @@ void handle(handle_t request, handle_t response_out) {
   incoming_request_path_with_query(request, ret_area);
   if (ret_area[0] == 1) { // some(path); none (no path) gives ""
     char *path = (char *)(uintptr_t)load_u32(ret_area + 4);
-    buf_json(&body, path, load_u32(ret_area + 8));
+    uint32_t len = load_u32(ret_area + 8);
+    // `/trap` executes `unreachable`: the runtime must discard this instance and start another.
+    if (len >= 5 && memcmp(path, "/trap", 5) == 0 && (len == 5 || path[5] == '?')) __builtin_trap();
+    buf_json(&body, path, len);
     free(path);
   }
   buf_str(&body, "\",\"method\":\"");

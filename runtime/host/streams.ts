@@ -132,6 +132,7 @@ export class OutputStream {
     if (this.#inflight || !this.#sink) return;
     while (this.#queued.length && this.#sink && !this.#error) {
       const chunk = this.#queued.shift()!;
+      const size = chunk.byteLength; // a sink may transfer (detach) the chunk's buffer
       try {
         const r = this.#sink.write(chunk);
         if (r) {
@@ -142,7 +143,7 @@ export class OutputStream {
         this.#error = new IoError(err instanceof Error ? err.message : String(err));
       } finally {
         this.#inflight = null;
-        this.#queuedBytes -= chunk.byteLength;
+        this.#queuedBytes -= size;
       }
     }
   }

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { loadConfig, type AppConfig } from "../config/index.ts";
 import { buildApp, type BuildResult } from "../build/index.ts";
 import { AppRegistry } from "../../edge-node/apps.ts";
+import { RuntimePool } from "../../runtime/pool/pool.ts";
 import { createEdgeServer } from "../../edge-node/server.ts";
 import type { LogSink } from "../../runtime/logs.ts";
 import { devSecrets } from "./dev-vars.ts";
@@ -18,6 +19,8 @@ export interface DevOptions {
   port: number;
   host?: string;
   watch?: boolean;
+  /** Runtime worker threads (default: one per core). */
+  threads?: number;
   onLog: LogSink;
   /** Progress and status messages for the user. */
   say(message: string): void;
@@ -34,7 +37,9 @@ export interface DevSession {
 
 export async function startDev(opts: DevOptions): Promise<DevSession> {
   let config: AppConfig = await loadConfig(opts.configPath, { env: opts.env });
-  const registry = new AppRegistry({ cacheDir: join(config.dir, ".outpost", "cache"), onLog: opts.onLog });
+  const pool = new RuntimePool({ cacheDir: join(config.dir, ".outpost", "cache"), onLog: opts.onLog, threads: opts.threads });
+  await pool.start();
+  const registry = new AppRegistry(pool);
 
   let lastSecrets: Record<string, string> = {};
   const deploy = async () => {
@@ -89,7 +94,7 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await closed;
-      await Promise.all(registry.list().map((d) => d.app.drain()));
+      await pool.close();
     },
   };
 }

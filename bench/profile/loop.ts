@@ -1,0 +1,65 @@
+// A tight in-process loop to profile the runtime with `--cpu-prof`: reuse one instance for N requests
+// (ComponentApp.serve with fake req/res), or create N new instances and serve one request on each.
+// Prints mean and median per request; not part of the bench tables (see bench/runtime.ts for those).
+//
+//   node_modules/.bin/node --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile/loop.ts reuse 20000
+//   node_modules/.bin/node bench/profile/loop.ts new 300 [component.wasm] [path]
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ComponentApp } from "../../runtime/app.ts";
+import { compileComponent } from "../../runtime/component.ts";
+import { Instance } from "../../runtime/instance.ts";
+import { fakeRequest, fakeResponse } from "../lib/fake-http.ts";
+import { instanceOptions } from "../runtime/instance-options.ts";
+import { serveOnce } from "../runtime/serve-once.ts";
+
+const [mode = "reuse", countArg = "20000", wasm = "dist/hello.wasm", path = "/"] = process.argv.slice(2);
+const count = Number(countArg);
+if ((mode !== "reuse" && mode !== "new") || !Number.isFinite(count)) {
+  console.error("usage: loop.ts reuse|new COUNT [component.wasm] [path]");
+  process.exit(2);
+}
+const bytes = new Uint8Array(await readFile(wasm));
+const cacheDir = process.env.OUTPOST_PROFILE_CACHE ?? join(tmpdir(), "outpost-profile-cache");
+const vars = { GREETING: "bench", FEATURES: { echo: true } };
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const report = (label: string, xs: number[]) =>
+  console.log(`${label}: n=${xs.length} mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)} ms, p50 ${median(xs).toFixed(3)} ms`);
+
+if (mode === "reuse") {
+  const app = await ComponentApp.load(bytes, { name: "profile", vars, onLog: (e) => { if (e.level === "error") console.error(`log: ${e.message}`); }, cacheDir });
+  await app.warm();
+  const samples: number[] = [];
+  const warmup = Math.min(500, count / 10);
+  for (let i = 0; i < warmup + count; i++) {
+    const fake = fakeResponse();
+    const t0 = performance.now();
+    await app.serve(fakeRequest(path), fake.res);
+    if (i >= warmup) samples.push(performance.now() - t0);
+    if (fake.status() !== 200) throw new Error(`status ${fake.status()}`);
+  }
+  report("reuse per request", samples);
+  if (app.stats.discarded !== 0) throw new Error(`${app.stats.discarded} instances discarded`);
+} else {
+  const component = await compileComponent(bytes, { cacheDir });
+  const iopts = instanceOptions("profile", vars);
+  const inst: number[] = [];
+  const handle: number[] = [];
+  const total: number[] = [];
+  for (let i = 0; i < 3 + count; i++) {
+    const fake = fakeResponse();
+    const t0 = performance.now();
+    const instance = await Instance.create(component, iopts);
+    const t1 = performance.now();
+    await serveOnce(instance, fakeRequest(path), fake.res);
+    const t2 = performance.now();
+    if (fake.status() !== 200) throw new Error(`status ${fake.status()}`);
+    if (i < 3) continue;
+    inst.push(t1 - t0); handle.push(t2 - t1); total.push(t2 - t0);
+  }
+  report("new instance -> first response", total);
+  report("  instantiate", inst);
+  report("  first handle", handle);
+}

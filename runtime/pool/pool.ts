@@ -1,0 +1,176 @@
+// The runtime's worker-thread pool (main thread): compiles each component once and posts it to
+// the threads that need it, sends an app's requests to its home thread while that keeps up and
+// spills to the least busy thread under load, and stops runaway guests: a watchdog reads each
+// thread's CPU meter and terminates a thread whose guest overran its request's CPU budget; the
+// thread is respawned and the other requests it held are replayed elsewhere when possible.
+import { cpus } from "node:os";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import { DEFAULT_LIMITS, type AppLimits, type ServeInfo } from "../app.ts";
+import { compileComponent, postable } from "../component.ts";
+import type { LogSink } from "../logs.ts";
+import { overrun } from "./cpu-meter.ts";
+import { Exchange } from "./exchange.ts";
+import type { AppSpec, WorkerAppStats } from "./protocol.ts";
+import { RuntimeThread } from "./thread.ts";
+
+export interface PoolOptions {
+  /** Worker threads (default: one per core). */
+  threads?: number;
+  /** Idle instance memory kept per thread before LRU eviction (default 512 MiB). */
+  idleBytesPerThread?: number;
+  cacheDir: string;
+  onLog: LogSink;
+  /** A thread with this many requests in flight sends further ones elsewhere (default 32). */
+  spillThreshold?: number;
+  /** Added to a request's CPU budget before the watchdog stops its thread (default 10 ms). */
+  cpuGraceMs?: number;
+}
+
+export interface DeploySpec {
+  name: string;
+  version: string;
+  bytes: Uint8Array;
+  vars?: Record<string, unknown>;
+  secrets?: Record<string, string>;
+  kvNamespaces?: Array<{ binding: string; id: string }>;
+  queues?: Array<{ binding: string; queue: string }>;
+  limits?: Partial<AppLimits>;
+  spares?: number;
+}
+
+export interface PoolApp {
+  key: string;
+  spec: AppSpec;
+  home: number;
+  loadMs: number;
+}
+
+export class RuntimePool {
+  readonly threads: RuntimeThread[] = [];
+  #opts: Required<Omit<PoolOptions, "threads">> & { threads: number };
+  #apps = new Map<string, PoolApp>();
+  #watchdog: NodeJS.Timeout | undefined;
+  #closing = false;
+  /** Counts threads stopped by the watchdog and crashes, for metrics. */
+  restarts = 0;
+
+  constructor(opts: PoolOptions) {
+    this.#opts = {
+      threads: opts.threads ?? Math.max(1, cpus().length),
+      idleBytesPerThread: opts.idleBytesPerThread ?? 512 << 20,
+      cacheDir: opts.cacheDir,
+      onLog: opts.onLog,
+      spillThreshold: opts.spillThreshold ?? 32,
+      cpuGraceMs: opts.cpuGraceMs ?? 10,
+    };
+  }
+
+  async start(): Promise<void> {
+    for (let i = 0; i < this.#opts.threads; i++) this.threads.push(this.#spawn(i));
+    await Promise.all(this.threads.map((t) => t.ready));
+    this.#watchdog = setInterval(() => this.#watch(), 2);
+    this.#watchdog.unref();
+  }
+
+  #spawn(index: number): RuntimeThread {
+    return new RuntimeThread(index, {
+      idleBytes: this.#opts.idleBytesPerThread,
+      cacheDir: this.#opts.cacheDir,
+      onLog: (m) => this.#opts.onLog(m.line),
+      onExit: (t) => {
+        if (this.#closing) return;
+        this.restarts++;
+        const fresh = this.#spawn(index);
+        this.threads[index] = fresh;
+        const why = t.killedFor !== null ? `stopped by the CPU watchdog (request ${t.killedFor})` : "exited";
+        this.#opts.onLog({ ts: Date.now(), app: "-", level: "warn", source: "host", message: `runtime thread ${index} ${why}; respawned` });
+      },
+    });
+  }
+
+  #watch(): void {
+    for (const t of this.threads) {
+      if (!t.alive) continue;
+      const o = overrun(t.shared, this.#opts.cpuGraceMs, t.tid);
+      if (o) t.kill(o.seq);
+    }
+  }
+
+  /** Compiles (once per process) and loads an app version on its home thread, warmed. */
+  async deploy(d: DeploySpec): Promise<PoolApp> {
+    const limits: AppLimits = { ...DEFAULT_LIMITS, ...d.limits };
+    const component = await compileComponent(d.bytes, { cacheDir: this.#opts.cacheDir, memoryLimitBytes: limits.memoryMb * 1024 * 1024 });
+    const key = `${d.name}@${d.version}`;
+    const spec: AppSpec = {
+      key, name: d.name, version: d.version, component: postable(component),
+      vars: d.vars ?? {}, secrets: d.secrets ?? {}, kvNamespaces: d.kvNamespaces ?? [], queues: d.queues ?? [],
+      limits, spares: d.spares ?? 1,
+    };
+    const home = this.#leastLoadedByApps();
+    const t = performance.now();
+    await this.threads[home].ready;
+    await this.threads[home].load(spec, true);
+    const app: PoolApp = { key, spec, home, loadMs: performance.now() - t };
+    this.#apps.set(key, app);
+    return app;
+  }
+
+  #leastLoadedByApps(): number {
+    const counts = this.threads.map(() => 0);
+    for (const a of this.#apps.values()) counts[a.home]++;
+    return counts.indexOf(Math.min(...counts));
+  }
+
+  /** Drops an app version from every thread (after its requests in flight finish there). */
+  undeploy(key: string): void {
+    this.#apps.delete(key);
+    for (const t of this.threads) t.unload(key);
+  }
+
+  #pick(app: PoolApp): RuntimeThread {
+    const home = this.threads[app.home];
+    if (home.alive && home.inflight < this.#opts.spillThreshold) return home;
+    let best = home.alive ? home : this.threads.find((t) => t.alive) ?? home;
+    for (const t of this.threads) if (t.alive && t.inflight < best.inflight) best = t;
+    return best;
+  }
+
+  /** Serves a request for an app version; resolves when the response is finished. */
+  async serve(key: string, req: IncomingMessage, res: ServerResponse, requestId: string = randomUUID()): Promise<ServeInfo> {
+    const app = this.#apps.get(key);
+    if (!app) throw new Error(`app version ${key} is not deployed`);
+    const ex = new Exchange(req, res, requestId);
+    let attempts = 0;
+    const start = async (): Promise<void> => {
+      const thread = this.#pick(app);
+      await thread.ready;
+      // A thread that has not served this app yet loads it first (posting the compiled modules).
+      await thread.load(app.spec, false);
+      ex.run(thread, key);
+    };
+    const giveUp = () => {
+      ex.onRetry = null;
+      ex.onThreadDeath(false);
+    };
+    ex.onRetry = () => {
+      if (++attempts > 2) return giveUp();
+      start().catch(giveUp);
+    };
+    await start().catch(giveUp);
+    return ex.done;
+  }
+
+  get apps(): PoolApp[] { return [...this.#apps.values()]; }
+
+  async stats(): Promise<{ threads: Array<{ index: number; rss: number; inflight: number; apps: WorkerAppStats[] }>; restarts: number }> {
+    const threads = await Promise.all(this.threads.map(async (t) => ({ index: t.index, inflight: t.inflight, ...(await t.stats()) })));
+    return { threads, restarts: this.restarts };
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    clearInterval(this.#watchdog);
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+  }
+}

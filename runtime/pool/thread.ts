@@ -1,0 +1,113 @@
+// The main thread's handle on one runtime worker thread: starts it, routes its messages to the
+// exchanges running on it, knows which app versions it has loaded, and reports its death (a
+// crash, or termination by the CPU watchdog) so the pool can respawn it and retry requests.
+import { Worker } from "node:worker_threads";
+import { METER_SLOTS } from "./cpu-meter.ts";
+import type { AppSpec, FromWorker, ToWorker, WorkerAppStats } from "./protocol.ts";
+
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
+
+export interface ExchangeSink {
+  onMessage(m: FromWorker): void;
+  /** The thread died with this exchange on it; `culprit` when this request's CPU use killed it. */
+  onThreadDeath(culprit: boolean): void;
+}
+
+export class RuntimeThread {
+  readonly index: number;
+  readonly shared: Float64Array;
+  readonly worker: Worker;
+  readonly exchanges = new Map<number, ExchangeSink>();
+  readonly loaded = new Map<string, Promise<void>>();
+  ready: Promise<void>;
+  /** The worker's Linux task id, for reading its CPU time. */
+  tid: string | null = null;
+  alive = true;
+  /** Set when the watchdog terminates the thread: the request it was running. */
+  killedFor: number | null = null;
+  lastStats: { apps: WorkerAppStats[]; rss: number } = { apps: [], rss: 0 };
+  #loadWaiters = new Map<string, { resolve(): void; reject(err: Error): void }>();
+  #statsWaiters: Array<() => void> = [];
+
+  constructor(index: number, opts: { idleBytes: number; cacheDir: string; onLog(m: Extract<FromWorker, { t: "log" }>): void; onExit(t: RuntimeThread): void }) {
+    this.index = index;
+    const buffer = new SharedArrayBuffer(METER_SLOTS * 8);
+    this.shared = new Float64Array(buffer);
+    this.worker = new Worker(WORKER_URL, { workerData: { meter: buffer, idleBytes: opts.idleBytes, cacheDir: opts.cacheDir } });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once("message", (m: FromWorker) => {
+        if (m.t !== "ready") return reject(new Error(`worker said ${m.t} first`));
+        this.tid = m.tid;
+        resolve();
+      });
+      this.worker.once("error", reject);
+    });
+    this.worker.on("message", (m: FromWorker) => {
+      switch (m.t) {
+        case "log": return opts.onLog(m);
+        case "loaded": {
+          const w = this.#loadWaiters.get(m.key);
+          this.#loadWaiters.delete(m.key);
+          if (m.error) { this.loaded.delete(m.key); w?.reject(new Error(m.error)); } else w?.resolve();
+          return;
+        }
+        case "stats": {
+          this.lastStats = { apps: m.apps, rss: m.rss };
+          for (const w of this.#statsWaiters.splice(0)) w();
+          return;
+        }
+        case "ready": return;
+        default: this.exchanges.get(m.id)?.onMessage(m);
+      }
+    });
+    this.worker.on("error", () => { /* the exit event follows and does the cleanup */ });
+    this.worker.on("exit", () => {
+      this.alive = false;
+      for (const [id, x] of this.exchanges) x.onThreadDeath(id === this.killedFor);
+      this.exchanges.clear();
+      for (const w of this.#loadWaiters.values()) w.reject(new Error("the worker thread exited while loading the app"));
+      this.#loadWaiters.clear();
+      for (const w of this.#statsWaiters.splice(0)) w();
+      opts.onExit(this);
+    });
+  }
+
+  post(m: ToWorker): void {
+    if (!this.alive) return;
+    if (m.t === "body") this.worker.postMessage(m, [m.chunk.buffer as ArrayBuffer]);
+    else this.worker.postMessage(m);
+  }
+
+  /** Loads (and warms) an app version on this thread once; later calls share the same promise. */
+  load(spec: AppSpec, warm: boolean): Promise<void> {
+    let p = this.loaded.get(spec.key);
+    if (!p) {
+      p = new Promise<void>((resolve, reject) => this.#loadWaiters.set(spec.key, { resolve, reject }));
+      this.loaded.set(spec.key, p);
+      p.catch(() => undefined);
+      this.post({ t: "load", spec, warm });
+    }
+    return p;
+  }
+
+  unload(key: string): void {
+    if (this.loaded.delete(key)) this.post({ t: "unload", key });
+  }
+
+  async stats(): Promise<{ apps: WorkerAppStats[]; rss: number }> {
+    if (!this.alive) return this.lastStats;
+    const p = new Promise<void>((r) => this.#statsWaiters.push(r));
+    this.post({ t: "stats" });
+    await p;
+    return this.lastStats;
+  }
+
+  /** Terminates the thread because request `seq` overran its CPU budget. */
+  kill(seq: number): void {
+    if (!this.alive || this.killedFor !== null) return;
+    this.killedFor = seq;
+    void this.worker.terminate();
+  }
+
+  get inflight(): number { return this.exchanges.size; }
+}
