@@ -3,12 +3,16 @@
 // `ready http://127.0.0.1:<port>` once serving; SIGINT/SIGTERM drain and stop it.
 //
 //   node edge-node/main.ts --port 8787 --region local --threads 2 dist/ other/app.manifest.json
+//
+// --idle-mb: idle instance memory kept per thread before LRU eviction (default 512)
+// --modules-mb: component bytes whose compiled modules stay loaded before LRU eviction (default 2048)
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { formatLogLine } from "../runtime/logs.ts";
 import { RuntimePool } from "../runtime/pool/pool.ts";
 import { AppRegistry } from "./apps.ts";
 import { deployFromDisk, manifestsIn } from "./local-apps.ts";
+import { NodeMetrics } from "./metrics.ts";
 import { createEdgeServer } from "./server.ts";
 
 const { values, positionals } = parseArgs({
@@ -20,11 +24,15 @@ const { values, positionals } = parseArgs({
     threads: { type: "string" },
     "cache-dir": { type: "string", default: join(process.cwd(), ".outpost", "cache") },
     "idle-mb": { type: "string" },
+    "modules-mb": { type: "string" },
     quiet: { type: "boolean", default: false },
   },
 });
 
+const metrics = new NodeMetrics({ region: values.region! });
 const pool = new RuntimePool({
+  moduleBytes: values["modules-mb"] ? Number(values["modules-mb"]) * 1024 * 1024 : undefined,
+  onEvict: (app, kind) => metrics.eviction(app, kind),
   cacheDir: values["cache-dir"]!,
   threads: values.threads ? Number(values.threads) : undefined,
   idleBytesPerThread: values["idle-mb"] ? Number(values["idle-mb"]) * 1024 * 1024 : undefined,
@@ -41,7 +49,7 @@ for (const path of positionals) {
   }
 }
 const deployMs = performance.now() - t;
-const server = createEdgeServer({ region: values.region!, registry });
+const server = createEdgeServer({ region: values.region!, registry, metrics });
 await new Promise<void>((resolve) => server.listen(Number(values.port), values.host, () => resolve()));
 const addr = server.address();
 const port = typeof addr === "object" && addr ? addr.port : values.port;

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { transpile } from "@bytecodealliance/jco";
 import { ASYNC_EXPORTS, SUSPENDING_IMPORTS } from "./host/index.ts";
@@ -94,6 +94,13 @@ async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLim
   const transpileMs = performance.now() - t;
 
   t = performance.now();
+  const modules = await compileCoreModules(dir, memoryLimitBytes);
+  const compileMs = performance.now() - t;
+  return { hash, size: bytes.byteLength, imports: info.imports, exports: info.exports, glue, gluePath, modules, timings: { validateMs, transpileMs, compileMs } };
+}
+
+/** Compiles the transpiled core modules in `dir`, each memory capped at `memoryLimitBytes`. */
+async function compileCoreModules(dir: string, memoryLimitBytes?: number): Promise<Map<string, WebAssembly.Module>> {
   const modules = new Map<string, WebAssembly.Module>();
   for (const name of await readdir(dir)) {
     if (!name.endsWith(".wasm")) continue;
@@ -101,8 +108,7 @@ async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLim
     if (memoryLimitBytes !== undefined) core = limitMemory(core, memoryLimitBytes, { name }).bytes; // caps each defined memory's max
     modules.set(name, await WebAssembly.compile(core));
   }
-  const compileMs = performance.now() - t;
-  return { hash, size: bytes.byteLength, imports: info.imports, exports: info.exports, glue, gluePath, modules, timings: { validateMs, transpileMs, compileMs } };
+  return modules;
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -115,7 +121,7 @@ export function sha256(bytes: Uint8Array): string {
  */
 export function compileComponent(bytes: Uint8Array, opts: { cacheDir: string; memoryLimitBytes?: number }): Promise<CompiledComponent> {
   const hash = sha256(bytes);
-  const key = `${hash}:${opts.memoryLimitBytes ?? "none"}`;
+  const key = compiledKey(hash, opts.memoryLimitBytes);
   let p = compiled.get(key);
   if (!p) {
     p = load(bytes, hash, opts.cacheDir, opts.memoryLimitBytes);
@@ -137,4 +143,34 @@ export function postable(c: CompiledComponent): PostedComponent {
 export async function fromPosted(p: PostedComponent): Promise<CompiledComponent> {
   const glue = (await import(pathToFileURL(p.gluePath).href)) as Glue;
   return { ...p, glue };
+}
+
+/** The key of one compiled form of a component: its hash and the memory limit applied. */
+export function compiledKey(hash: string, memoryLimitBytes?: number): string {
+  return `${hash}:${memoryLimitBytes ?? "none"}`;
+}
+
+/** Forgets a compiled component so its modules can be collected once nothing else holds them. */
+export function forgetCompiled(key: string): void {
+  compiled.delete(key);
+}
+
+/**
+ * Compiles again a component whose compiled modules were evicted, from its transpiled files on
+ * disk (no validation or transpile: both were done when it was first loaded).
+ */
+export function recompile(p: PostedComponent, memoryLimitBytes?: number): Promise<CompiledComponent> {
+  const key = compiledKey(p.hash, memoryLimitBytes);
+  let c = compiled.get(key);
+  if (!c) {
+    c = (async () => {
+      const t = performance.now();
+      const modules = await compileCoreModules(dirname(p.gluePath), memoryLimitBytes);
+      const glue = (await import(pathToFileURL(p.gluePath).href)) as Glue;
+      return { ...p, glue, modules, timings: { validateMs: 0, transpileMs: 0, compileMs: performance.now() - t } };
+    })();
+    compiled.set(key, c);
+    c.catch(() => compiled.delete(key));
+  }
+  return c;
 }

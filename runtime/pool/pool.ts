@@ -7,7 +7,8 @@ import { cpus } from "node:os";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { DEFAULT_LIMITS, type AppLimits, type ServeInfo } from "../app.ts";
-import { compileComponent, postable } from "../component.ts";
+import { LRUCache } from "lru-cache";
+import { compileComponent, compiledKey, forgetCompiled, postable, recompile } from "../component.ts";
 import type { LogSink } from "../logs.ts";
 import { overrun } from "./cpu-meter.ts";
 import { Exchange } from "./exchange.ts";
@@ -25,6 +26,13 @@ export interface PoolOptions {
   spillThreshold?: number;
   /** Added to a request's CPU budget before the watchdog stops its thread (default 10 ms). */
   cpuGraceMs?: number;
+  /**
+   * Component bytes whose compiled modules stay loaded (default 2 GiB). Past it the least recently
+   * used component is evicted from every thread and compiled again on its next request.
+   */
+  moduleBytes?: number;
+  /** Told when an app loses its compiled modules (module eviction). */
+  onEvict?(app: string, kind: "module"): void;
 }
 
 export interface DeploySpec {
@@ -44,12 +52,18 @@ export interface PoolApp {
   spec: AppSpec;
   home: number;
   loadMs: number;
+  /** The compiled form it uses (hash and memory limit); shared by apps with the same code. */
+  compiled: string;
+  /** Its modules were evicted: the next request compiles them again. */
+  cold: Promise<void> | null;
+  evicted: boolean;
 }
 
 export class RuntimePool {
   readonly threads: RuntimeThread[] = [];
-  #opts: Required<Omit<PoolOptions, "threads">> & { threads: number };
+  #opts: Required<Omit<PoolOptions, "threads" | "onEvict">> & Pick<PoolOptions, "onEvict"> & { threads: number };
   #apps = new Map<string, PoolApp>();
+  #modules: LRUCache<string, { size: number }>;
   #watchdog: NodeJS.Timeout | undefined;
   #closing = false;
   /** Counts threads stopped by the watchdog and crashes, for metrics. */
@@ -63,7 +77,37 @@ export class RuntimePool {
       onLog: opts.onLog,
       spillThreshold: opts.spillThreshold ?? 32,
       cpuGraceMs: opts.cpuGraceMs ?? 10,
+      moduleBytes: opts.moduleBytes ?? 2 * 1024 ** 3,
+      onEvict: opts.onEvict,
     };
+    this.#modules = new LRUCache<string, { size: number }>({
+      maxSize: this.#opts.moduleBytes,
+      sizeCalculation: (v) => Math.max(1, v.size),
+      dispose: (_v, key, reason) => { if (reason === "evict") this.#evictModules(key); },
+    });
+  }
+
+  /** Drops a compiled component from every thread and from this process's compile cache. */
+  #evictModules(compiled: string): void {
+    forgetCompiled(compiled);
+    for (const app of this.#apps.values()) {
+      if (app.compiled !== compiled || app.evicted) continue;
+      app.evicted = true;
+      app.spec = { ...app.spec, component: { ...app.spec.component, modules: new Map() } }; // let V8 free them
+      for (const t of this.threads) t.unload(app.key);
+      this.#opts.onEvict?.(app.spec.name, "module");
+    }
+  }
+
+  /** Compiles an evicted app's modules again (once, however many requests wait). */
+  #rewarm(app: PoolApp): Promise<void> {
+    app.cold ??= (async () => {
+      const component = await recompile(app.spec.component, app.spec.limits.memoryMb * 1024 * 1024);
+      app.spec = { ...app.spec, component: postable(component) };
+      app.evicted = false;
+      this.#modules.set(app.compiled, { size: component.size });
+    })().finally(() => { app.cold = null; });
+    return app.cold;
   }
 
   async start(): Promise<void> {
@@ -111,8 +155,10 @@ export class RuntimePool {
     const t = performance.now();
     await this.threads[home].ready;
     await this.threads[home].load(spec, true);
-    const app: PoolApp = { key, spec, home, loadMs: performance.now() - t };
+    const compiled = compiledKey(component.hash, limits.memoryMb * 1024 * 1024);
+    const app: PoolApp = { key, spec, home, loadMs: performance.now() - t, compiled, cold: null, evicted: false };
     this.#apps.set(key, app);
+    this.#modules.set(compiled, { size: component.size });
     return app;
   }
 
@@ -141,6 +187,14 @@ export class RuntimePool {
     const app = this.#apps.get(key);
     if (!app) throw new Error(`app version ${key} is not deployed`);
     const ex = new Exchange(req, res, requestId);
+    if (app.evicted) {
+      const failed = await this.#rewarm(app).then(() => null, (err: Error) => err);
+      if (failed) {
+        this.#opts.onLog({ ts: Date.now(), app: app.spec.name, requestId, level: "error", source: "host", message: `could not compile the app again after its modules were evicted: ${failed.message}` });
+        ex.onThreadDeath(false);
+        return ex.done;
+      }
+    } else this.#modules.get(app.compiled); // marks it recently used
     let attempts = 0;
     const start = async (): Promise<void> => {
       const thread = this.#pick(app);
