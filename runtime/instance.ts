@@ -25,6 +25,8 @@ export interface InstanceOptions {
   meter?: CpuMeter;
 }
 
+const WARMUP_REFUSAL = "writes are refused during the warm-up run at deploy";
+
 /** Instantiation on one thread is serialised: the CPU meter attributes wrappers to one owner. */
 let instantiating: Promise<unknown> = Promise.resolve();
 
@@ -57,14 +59,21 @@ export class Instance implements CpuOwner {
       bindings: opts.bindings,
       kvNamespaces: opts.kvNamespaces,
       queues: opts.queues,
-      kv: opts.kv,
-      queue: opts.queue,
+      kv: opts.kv && {
+        get: (ns, key) => opts.kv!.get(ns, key),
+        list: (ns, o) => opts.kv!.list(ns, o),
+        put: (ns, key, value, o) => (inst.warming ? Promise.reject(new Error(WARMUP_REFUSAL)) : opts.kv!.put(ns, key, value, o)),
+        delete: (ns, key) => (inst.warming ? Promise.reject(new Error(WARMUP_REFUSAL)) : opts.kv!.delete(ns, key)),
+      },
+      queue: opts.queue && {
+        send: (q, messages) => (inst.warming ? Promise.reject(new Error(WARMUP_REFUSAL)) : opts.queue!.send(q, messages)),
+      },
       log: (level, message, fields) => log(level, "log", message, fields),
       stdio: (stream, line) => log(stream === "stdout" ? "info" : "error", stream, line),
       outgoing: {
         dispatcher: opts.dispatcher,
         admit: (url) => {
-          if (inst.warming) return "outgoing requests are not sent during a warm-up run";
+          if (inst.warming) return "outgoing requests are not sent during the warm-up run at deploy";
           if (++inst.#subrequests > opts.subrequests) return `subrequest limit reached: at most ${opts.subrequests} per request (limits.subrequests); refused ${url.origin}`;
           return null;
         },

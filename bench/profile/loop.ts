@@ -14,7 +14,22 @@ import { fakeRequest, fakeResponse } from "../lib/fake-http.ts";
 import { instanceOptions } from "../runtime/instance-options.ts";
 import { serveOnce } from "../runtime/serve-once.ts";
 
-const [mode = "reuse", countArg = "20000", wasm = "dist/hello.wasm", path = "/"] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const hi = argv.indexOf("--headers");
+/** Extra request headers, like a browser's, on every fake request (`--headers N`, default 0). */
+const extraHeaders = hi >= 0 ? Number(argv.splice(hi, 2)[1]) : 0;
+const [mode = "reuse", countArg = "20000", wasm = "dist/hello.wasm", path = "/"] = argv;
+const BROWSER = [
+  ["user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36"],
+  ["accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"], ["accept-language", "en-US,en;q=0.9"],
+  ["accept-encoding", "gzip, deflate, br"], ["cache-control", "no-cache"], ["pragma", "no-cache"], ["sec-fetch-mode", "navigate"],
+  ["sec-fetch-site", "none"], ["upgrade-insecure-requests", "1"], ["cookie", "session=0123456789abcdef; theme=dark"],
+];
+function request(p: string) {
+  const req = fakeRequest(p) as unknown as { headers: Record<string, string>; rawHeaders: string[] };
+  for (const [k, v] of BROWSER.slice(0, extraHeaders)) { req.headers[k] = v; req.rawHeaders.push(k, v); }
+  return req as unknown as ReturnType<typeof fakeRequest>;
+}
 const count = Number(countArg);
 if ((mode !== "reuse" && mode !== "new") || !Number.isFinite(count)) {
   console.error("usage: loop.ts reuse|new COUNT [component.wasm] [path]");
@@ -36,7 +51,7 @@ if (mode === "reuse") {
   for (let i = 0; i < warmup + count; i++) {
     const fake = fakeResponse();
     const t0 = performance.now();
-    await app.serve(fakeRequest(path), fake.res);
+    await app.serve(request(path), fake.res);
     if (i >= warmup) samples.push(performance.now() - t0);
     if (fake.status() !== 200) throw new Error(`status ${fake.status()}`);
   }
@@ -53,7 +68,7 @@ if (mode === "reuse") {
     const t0 = performance.now();
     const instance = await Instance.create(component, iopts);
     const t1 = performance.now();
-    await serveOnce(instance, fakeRequest(path), fake.res);
+    await serveOnce(instance, request(path), fake.res);
     const t2 = performance.now();
     if (fake.status() !== 200) throw new Error(`status ${fake.status()}`);
     if (i < 3) continue;
