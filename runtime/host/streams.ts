@@ -120,10 +120,11 @@ export class OutputStream {
   close(): void { this.#closed = true; }
   get bytesWritten(): number { return this.#written; }
 
-  /** Resolves once every accepted byte reached the sink. */
+  /** Resolves once every accepted byte reached the sink, or when no more can (no sink yet, or a write failed). */
   async flushed(): Promise<void> {
     while (this.#queued.length || this.#inflight) {
       if (!this.#sink) return; // nothing can drain until a sink is attached
+      if (this.#error && !this.#inflight) return; // #drain stops at an error: the rest never drains
       await (this.#inflight ?? this.#drain());
     }
   }

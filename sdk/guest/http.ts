@@ -12,21 +12,36 @@ export function toRequest(req: IncomingRequest): Request {
   const scheme = req.scheme();
   const proto = !scheme ? "https" : scheme.tag === "other" ? String(scheme.val) : scheme.tag.toLowerCase();
   const url = `${proto}://${req.authority() ?? "localhost"}${req.pathWithQuery() ?? "/"}`;
-  const headers = new Headers();
-  for (const [name, value] of req.headers().entries()) headers.append(name, decoder.decode(value));
-  const hasBody = method !== "GET" && method !== "HEAD";
-  const body = hasBody ? readableFrom(req.consume().stream()) : null;
-  return new Request(url, { method, headers, body, duplex: "half" } as RequestInit);
+  const headers: Array<[string, string]> = [];
+  for (const [name, value] of req.headers().entries()) headers.push([name, decoder.decode(value)]);
+  if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
+  return new Request(url, { method, headers, body: readableFrom(req.consume().stream()), duplex: "half" } as RequestInit);
+}
+
+/**
+ * The response's headers as wasi:http fields: one `fields.from-list` call (each import call costs
+ * the guest a few microseconds), or, when the list is refused (a forbidden hop-by-hop header: the
+ * host owns the connection), header by header without the refused ones.
+ */
+function responseFields(headers: Headers): Fields {
+  const entries: Array<[string, Uint8Array]> = [];
+  headers.forEach((value, name) => { entries.push([name, encoder.encode(value)]); });
+  if (entries.length === 0) return new Fields();
+  try {
+    return Fields.fromList(entries);
+  } catch {
+    const fields = new Fields();
+    for (const [name, value] of entries) {
+      try { fields.append(name, value); } catch { /* forbidden: skipped */ }
+    }
+    return fields;
+  }
 }
 
 /** Sends `response`; the returned promise settles when the body is fully written and finished. */
 export async function sendResponse(response: Response, outparam: ResponseOutparam): Promise<void> {
-  const fields = new Fields();
-  response.headers.forEach((value, name) => {
-    try { fields.append(name, encoder.encode(value)); } catch { /* forbidden hop-by-hop header: the host owns the connection */ }
-  });
-  const out = new OutgoingResponse(fields);
-  out.setStatusCode(response.status);
+  const out = new OutgoingResponse(responseFields(response.headers));
+  if (response.status !== 200) out.setStatusCode(response.status); // 200 is the default: one import call saved
   const body = out.body();
   ResponseOutparam.set(outparam, { tag: "ok", val: out });
   const stream = body.write();
@@ -47,7 +62,7 @@ export function sendError(outparam: ResponseOutparam, status: number, message: s
   ResponseOutparam.set(outparam, { tag: "ok", val: out });
   const stream = body.write();
   writeAll(stream, encoder.encode(message));
-  stream.blockingFlush();
+  stream.flush(); // the host drains accepted bytes before it ends the response (see pipeBody)
   stream[Symbol.dispose]?.();
   OutgoingBody.finish(body, undefined);
 }

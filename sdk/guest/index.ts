@@ -43,7 +43,7 @@ export function serve(worker: Worker<any>) {
         logError("fetch() threw", err);
         if (!responded) sendError(outparam, 500, "Internal Server Error\n");
       }
-      await ctx.settle((err) => logError("waitUntil() promise rejected", err));
+      if (ctx.pending.length) await ctx.settle((err) => logError("waitUntil() promise rejected", err));
     },
   };
 

@@ -16,6 +16,7 @@ declare module "wasi:http/types@0.2.10" {
   export class OutputStream {
     checkWrite(): bigint;
     write(contents: Uint8Array): void;
+    flush(): void;
     blockingFlush(): void;
     subscribe(): { block(): void; [Symbol.dispose](): void };
     [Symbol.dispose](): void;
