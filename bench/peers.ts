@@ -1,0 +1,66 @@
+// Entry of the peers benchmark (issue #4): Outpost, workerd, edge-runtime, jco serve and plain node:http
+// serving the same workloads in one run. Prints Markdown tables (or --json), writes the raw JSON and an
+// SVG chart to bench/results/peers-<timestamp>.{json,svg}. Methods: bench/README.md. Options: --help.
+import { execFileSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { busyWarning, finishMachineInfo, machineInfo } from "./lib/machine.ts";
+import { progress, warn } from "./lib/progress.ts";
+import { ensurePeers } from "./peers/install.ts";
+import { parseOptions, REPO_DIR, USAGE, type PeersOptions } from "./peers/options.ts";
+import { makeReport, renderMarkdown } from "./peers/report.ts";
+import { runPeers } from "./peers/run.ts";
+import { renderSvg } from "./peers/svg.ts";
+
+function options(): PeersOptions {
+  try {
+    const opts = parseOptions(process.argv.slice(2));
+    if (opts) return opts;
+    process.stdout.write(USAGE);
+    process.exit(0);
+  } catch (err) {
+    process.stderr.write(`bench/peers.ts: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+function outpostVersion(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const machine = machineInfo();
+  const busy = busyWarning(machine);
+  if (busy) warn(busy);
+  const needsPeers = opts.systems.some((s) => s === "workerd" || s === "edge-runtime" || s === "jco-serve");
+  const peers = needsPeers ? await ensurePeers(opts.peersDir, { install: opts.install, timeoutMs: opts.smoke ? 60_000 : 240_000 }) : { workerd: null, edgeRuntime: null, jco: null, problems: {} };
+  const raw = await runPeers(opts, peers);
+  const versions: Record<string, string> = { outpost: outpostVersion(), node: process.version };
+  if (peers.workerd && opts.systems.includes("workerd")) versions.workerd = peers.workerd.version;
+  if (peers.edgeRuntime && opts.systems.includes("edge-runtime")) versions["edge-runtime"] = peers.edgeRuntime.version;
+  if (peers.jco && opts.systems.includes("jco-serve")) versions.jco = peers.jco.version;
+  const report = makeReport(startedAt, finishMachineInfo(machine), versions, opts, raw);
+
+  await mkdir(opts.resultsDir, { recursive: true });
+  const base = join(opts.resultsDir, `peers-${startedAt.toISOString().replace(/[:.]/g, "-")}`);
+  await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + "\n");
+  await writeFile(`${base}.svg`, renderSvg(report));
+  progress(`raw samples: ${base}.json\nchart: ${base}.svg\ntook ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderMarkdown(report));
+}
+
+try {
+  await main();
+} catch (err) {
+  // Errors the bench raises on purpose say what to do; anything else (TypeError…) is a bug: show where.
+  const e = err as Error;
+  process.stderr.write(`bench/peers.ts: ${e?.constructor === Error ? e.message : (e?.stack ?? String(err))}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,144 @@
+// How each system serves a workload: what is built once (Outpost app, jco component, FetchEvent bundle,
+// workerd config) and the command line that serves it on a given port. Builds are cached under the
+// bench's apps dir, so a second run starts at once.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runChild } from "../lib/child.ts";
+import { progress } from "../lib/progress.ts";
+import type { PeerInstall } from "./install.ts";
+import type { LaunchSpec } from "./launch.ts";
+import { fetchEventBundle } from "./fetch-event.ts";
+import { REPO_DIR, type SystemId } from "./options.ts";
+import type { Workload } from "./workloads/index.ts";
+
+export const SYSTEM_LABELS: Record<SystemId, string> = {
+  outpost: "Outpost (edge-node, 2 threads)",
+  workerd: "workerd",
+  "edge-runtime": "edge-runtime (Vercel)",
+  "jco-serve": "jco serve, instance per request",
+  "node-http": "plain node:http",
+};
+
+export type Preparation = { ok: true; launch(port: number): LaunchSpec } | { ok: false; reason: string };
+
+const HERE = import.meta.dirname;
+const CLI = join(REPO_DIR, "sdk", "cli", "bin.js");
+const EDGE_NODE = join(REPO_DIR, "edge-node", "main.ts");
+/** Matches the example app's config; every workerd feature the workloads use is older. */
+const COMPATIBILITY_DATE = "2026-11-01";
+
+function writeIfChanged(path: string, text: string): void {
+  if (!existsSync(path) || readFileSync(path, "utf8") !== text) writeFileSync(path, text);
+}
+
+function runCli(args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: "0" } });
+    let out = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => p.kill("SIGKILL"), 300_000);
+    p.on("close", (code) => { clearTimeout(timer); if (code === 0) resolve(out); else reject(new Error(`outpost ${args.join(" ")} in ${cwd} failed (${code}):\n${out.slice(-3000)}`)); });
+  });
+}
+
+/** `outpost build` of the workload in a project of its own; Outpost's component cache makes a rebuild fast. */
+async function prepareOutpost(w: Workload, appsDir: string): Promise<Preparation> {
+  const project = join(appsDir, "outpost", w.id);
+  mkdirSync(join(project, "src"), { recursive: true });
+  writeIfChanged(join(project, "src", "index.js"), readFileSync(w.file!, "utf8"));
+  writeIfChanged(join(project, "wrangler-like.toml"), `# Written by bench/peers/systems.ts: the ${w.id} workload as an Outpost app.\nname = "peer-${w.id}"\nmain = "src/index.js"\ncompatibility_date = "${COMPATIBILITY_DATE}"\n`);
+  const t0 = performance.now();
+  await runCli(["build", "--out-dir", join(project, "dist")], project);
+  progress(`  outpost: built ${w.id} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const cacheDir = join(project, "node-cache");
+  return { ok: true, launch: (port) => ({ command: process.execPath, args: [EDGE_NODE, "--port", String(port), "--threads", "2", "--quiet", "--cache-dir", cacheDir, join(project, "dist")] }) };
+}
+
+function workerdConfig(port: number): string {
+  return `# Written by bench/peers/systems.ts: one worker, module syntax, reachable on 127.0.0.1:${port};
+# its outgoing fetch may reach loopback and private addresses (the bench's upstream).
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+
+const worker :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+);
+`;
+}
+
+function prepareWorkerd(w: Workload, appsDir: string, bin: string): Preparation {
+  const dir = join(appsDir, "workerd", w.id);
+  mkdirSync(dir, { recursive: true });
+  writeIfChanged(join(dir, "worker.js"), readFileSync(w.file!, "utf8"));
+  return {
+    ok: true,
+    launch: (port) => {
+      writeFileSync(join(dir, "config.capnp"), workerdConfig(port));
+      return { command: bin, args: ["serve", join(dir, "config.capnp")], cwd: dir };
+    },
+  };
+}
+
+async function prepareEdgeRuntime(w: Workload, appsDir: string, pkgDir: string): Promise<Preparation> {
+  const dir = join(appsDir, "edge-runtime");
+  mkdirSync(dir, { recursive: true });
+  const script = join(dir, `${w.id}.js`);
+  writeIfChanged(script, await fetchEventBundle(w.file!, "iife"));
+  return { ok: true, launch: (port) => ({ command: process.execPath, args: [join(HERE, "edge-runtime-server.ts"), pkgDir, script, String(port)] }) };
+}
+
+/** componentize-js of the FetchEvent bundle, cached by the bundle's hash (a build takes 5-30 s). */
+async function prepareJcoServe(w: Workload, appsDir: string, cli: string): Promise<Preparation> {
+  const dir = join(appsDir, "jco-serve");
+  mkdirSync(dir, { recursive: true });
+  const source = await fetchEventBundle(w.file!, "esm");
+  const hash = createHash("sha256").update(source).digest("hex").slice(0, 12);
+  const wasm = join(dir, `${w.id}-${hash}.wasm`);
+  if (!existsSync(wasm)) {
+    const src = join(dir, `${w.id}-${hash}.js`);
+    writeFileSync(src, source);
+    progress(`  jco-serve: componentizing ${w.id} with componentize-js (once; 5-30 s)`);
+    const r = await runChild<{ bytes: number; ms: number }>(join(HERE, "componentize-child.ts"), [src, `${wasm}.tmp`, join(dir, "wit")], { timeoutMs: 300_000 });
+    writeFileSync(wasm, readFileSync(`${wasm}.tmp`));
+    progress(`  jco-serve: ${w.id} component ${(r.bytes / 2 ** 20).toFixed(1)} MiB in ${(r.ms / 1000).toFixed(1)} s`);
+  }
+  // A fixed --jco-dir: killed with its process group, jco serve would leave a temp dir behind each time.
+  const outDir = join(dir, `${w.id}-serve`);
+  return {
+    ok: true,
+    launch: (port) => ({ command: process.execPath, args: [cli, "serve", wasm, "--port", String(port), "--host", "127.0.0.1", "--isolate-requests", "instance", "--jco-dir", outDir] }),
+  };
+}
+
+/** Builds what `system` needs to serve `w`. Peer problems come back as { ok: false }; Outpost's throw. */
+export async function prepare(system: SystemId, w: Workload, peers: PeerInstall, appsDir: string): Promise<Preparation> {
+  if (!w.file) return { ok: false, reason: w.na ?? "not runnable" };
+  switch (system) {
+    case "outpost":
+      return prepareOutpost(w, appsDir);
+    case "node-http":
+      return { ok: true, launch: (port) => ({ command: process.execPath, args: [join(HERE, "node-server.ts"), w.file!, String(port)] }) };
+    case "workerd":
+      return peers.workerd ? prepareWorkerd(w, appsDir, peers.workerd.bin) : { ok: false, reason: `not installed: ${peers.problems.workerd}` };
+    case "edge-runtime":
+      return peers.edgeRuntime ? prepareEdgeRuntime(w, appsDir, peers.edgeRuntime.dir) : { ok: false, reason: `not installed: ${peers.problems["edge-runtime"]}` };
+    case "jco-serve":
+      if (!peers.jco) return { ok: false, reason: peers.problems.jco ?? "jco missing" };
+      try {
+        return await prepareJcoServe(w, appsDir, peers.jco.cli);
+      } catch (err) {
+        return { ok: false, reason: `componentize-js failed: ${(err as Error).message.slice(0, 300)}` };
+      }
+  }
+}
