@@ -1,12 +1,14 @@
-// The apps deployed on this node: for each, the active version (loaded and warmed on the runtime
-// pool) and its routes. A new version is loaded and warmed before it replaces the old one, so no
-// request waits for a compile; requests already running finish on the version they started on,
-// then the old version is dropped from the pool's threads.
+// The apps deployed on this node. Preparing a version loads and warms it on the runtime pool
+// without routing to it; activating switches an app, in one step, to a set of prepared versions
+// with percents (one at 100, or two for a gradual deploy, picked per request with a uniform draw)
+// and routes it. Requests already running finish on the version they started on; versions the new
+// set does not use are dropped from the pool's threads once their requests have finished.
 import type { Manifest } from "../sdk/build/index.ts";
 import type { AppLimits } from "../runtime/app.ts";
 import type { RuntimePool } from "../runtime/pool/pool.ts";
 import { RouteTable } from "./route-table.ts";
 
+/** One version loaded (and warmed) on the pool. */
 export interface Deployment {
   name: string;
   version: string;
@@ -16,6 +18,22 @@ export interface Deployment {
   deployedAt: number;
   loadMs: number;
   inflight: number;
+}
+
+/** What an app serves: its versions with the percent of requests each gets (summing to 100). */
+export interface ActiveSet {
+  /** The control plane's deployment id (null for a node's own deploys from disk). */
+  id: string | null;
+  versions: Array<{ deployment: Deployment; percent: number }>;
+  activatedAt: number;
+}
+
+export interface PrepareSpec {
+  name: string;
+  version: string;
+  bytes: Uint8Array;
+  manifest: Manifest;
+  secrets?: Record<string, string>;
 }
 
 const MB = 1024 * 1024;
@@ -32,47 +50,118 @@ export function runtimeLimits(limits: Manifest["limits"]): Partial<AppLimits> {
   };
 }
 
+/** The version with the largest share (the first on a tie): its routes and manifest speak for the app. */
+function primary(set: ActiveSet): Deployment {
+  let best = set.versions[0];
+  for (const v of set.versions) if (v.percent > best.percent) best = v;
+  return best.deployment;
+}
+
 export class AppRegistry {
   readonly routes = new RouteTable();
   readonly pool: RuntimePool;
-  #apps = new Map<string, Deployment>();
+  /** Every version loaded on the pool, active or only prepared, by pool key. */
+  #loaded = new Map<string, Deployment>();
+  #active = new Map<string, ActiveSet>();
+  #retiring = new Set<string>();
 
   constructor(pool: RuntimePool) { this.pool = pool; }
 
-  get(name: string): Deployment | undefined { return this.#apps.get(name); }
-  list(): Deployment[] { return [...this.#apps.values()]; }
+  /** The app's primary active version. */
+  get(name: string): Deployment | undefined {
+    const set = this.#active.get(name);
+    return set && primary(set);
+  }
 
-  /** Loads, warms and activates `bytes` as the app `manifest.name`. */
-  async deploy(bytes: Uint8Array, manifest: Manifest, secrets: Record<string, string> = {}): Promise<Deployment> {
-    const version = manifest.sha256.slice(0, 12);
+  /** Every app's primary active version. */
+  list(): Deployment[] { return [...this.#active.values()].map(primary); }
+
+  active(name: string): ActiveSet | undefined { return this.#active.get(name); }
+
+  /** A loaded version by pool key (prepared or active). */
+  prepared(key: string): Deployment | undefined { return this.#loaded.get(key); }
+
+  /** The version that serves one request of `name`: weighted by percent, uniform draw. */
+  pick(name: string): Deployment | undefined {
+    const set = this.#active.get(name);
+    if (!set) return undefined;
+    if (set.versions.length === 1) return set.versions[0].deployment;
+    let r = Math.random() * 100;
+    for (const v of set.versions) {
+      if (r < v.percent) return v.deployment;
+      r -= v.percent;
+    }
+    return set.versions[set.versions.length - 1].deployment;
+  }
+
+  /** Loads and warms a version on the pool, not routed until activated. */
+  async prepare(spec: PrepareSpec): Promise<Deployment> {
+    const { manifest } = spec;
     const loaded = await this.pool.deploy({
-      name: manifest.name,
-      version,
-      bytes,
+      name: spec.name,
+      version: spec.version,
+      bytes: spec.bytes,
       vars: manifest.vars,
-      secrets,
+      secrets: spec.secrets ?? {},
       kvNamespaces: manifest.kvNamespaces,
       queues: manifest.queues.producers,
       limits: runtimeLimits(manifest.limits),
     });
-    const deployment: Deployment = { name: manifest.name, version, key: loaded.key, manifest, deployedAt: Date.now(), loadMs: loaded.loadMs, inflight: 0 };
-    const previous = this.#apps.get(manifest.name);
-    this.#apps.set(manifest.name, deployment);
-    this.routes.set(manifest.name, manifest.routes);
-    if (previous && previous.key !== deployment.key) this.#retire(previous);
-    return deployment;
+    const d: Deployment = { name: spec.name, version: spec.version, key: loaded.key, manifest, deployedAt: Date.now(), loadMs: loaded.loadMs, inflight: 0 };
+    this.#loaded.set(d.key, d);
+    this.#retiring.delete(d.key);
+    return d;
   }
 
-  /** Drops a replaced version once its requests on this node have finished. */
+  /**
+   * Switches `name` to prepared versions in one step and routes it by the primary version's
+   * routes. Every other loaded version of the app is retired.
+   */
+  activate(name: string, versions: Array<{ key: string; percent: number }>, id: string | null = null): ActiveSet {
+    if (versions.length === 0) throw new Error(`activating ${name}: no versions given`);
+    const total = versions.reduce((s, v) => s + v.percent, 0);
+    if (Math.abs(total - 100) > 1e-9 || versions.some((v) => !(v.percent >= 0))) throw new Error(`activating ${name}: percents must be >= 0 and sum to 100, got ${versions.map((v) => v.percent).join(" + ")}`);
+    const set: ActiveSet = {
+      id,
+      activatedAt: Date.now(),
+      versions: versions.map((v) => {
+        const deployment = this.#loaded.get(v.key);
+        if (!deployment || deployment.name !== name) throw new Error(`activating ${name}: version ${v.key} is not prepared on this node`);
+        return { deployment, percent: v.percent };
+      }),
+    };
+    for (const v of set.versions) this.#retiring.delete(v.deployment.key);
+    this.#active.set(name, set);
+    this.routes.set(name, primary(set).manifest.routes);
+    const keep = new Set(versions.map((v) => v.key));
+    for (const d of [...this.#loaded.values()]) if (d.name === name && !keep.has(d.key)) this.#retire(d);
+    return set;
+  }
+
+  /** Loads, warms and activates `bytes` as the only version of the app `manifest.name`. */
+  async deploy(bytes: Uint8Array, manifest: Manifest, secrets: Record<string, string> = {}): Promise<Deployment> {
+    const d = await this.prepare({ name: manifest.name, version: manifest.sha256.slice(0, 12), bytes, manifest, secrets });
+    this.activate(manifest.name, [{ key: d.key, percent: 100 }]);
+    return d;
+  }
+
+  /** Drops a version once its requests on this node have finished (unless it is activated again). */
   #retire(d: Deployment): void {
-    const check = () => (d.inflight > 0 ? setTimeout(check, 50) : this.pool.undeploy(d.key));
+    if (this.#retiring.has(d.key)) return;
+    this.#retiring.add(d.key);
+    const check = () => {
+      if (!this.#retiring.has(d.key) || this.#loaded.get(d.key) !== d) return;
+      if (d.inflight > 0) return void setTimeout(check, 50);
+      this.#retiring.delete(d.key);
+      this.#loaded.delete(d.key);
+      this.pool.undeploy(d.key);
+    };
     check();
   }
 
   async remove(name: string): Promise<void> {
-    const d = this.#apps.get(name);
-    this.#apps.delete(name);
+    this.#active.delete(name);
     this.routes.delete(name);
-    if (d) this.#retire(d);
+    for (const d of [...this.#loaded.values()]) if (d.name === name) this.#retire(d);
   }
 }

@@ -1,9 +1,12 @@
-// The edge node's HTTP server: routes each request by host and path to an app and lets the
-// runtime pool serve it; answers 404 when no route matches; `/_outpost/health` reports the node
-// and `/_outpost/metrics` its per-app metrics in Prometheus text format.
+// The edge node's HTTP server: routes each request by host and path to an app, picks the version
+// of the app's active set that serves it, and lets the runtime pool serve it; answers 404 when no
+// route matches; `/_outpost/health` reports the node, `/_outpost/metrics` its per-app metrics in
+// Prometheus text format and `/_outpost/logs?app=` streams an app's log lines (region token).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { AppRegistry } from "./apps.ts";
+import type { LogHub } from "./log-hub.ts";
+import { serveLogs } from "./logs-endpoint.ts";
 import { NodeMetrics } from "./metrics.ts";
 import { syncPoolMetrics } from "./pool-metrics.ts";
 
@@ -11,6 +14,12 @@ export interface EdgeServerOptions {
   region: string;
   registry: AppRegistry;
   metrics?: NodeMetrics;
+  /** Live log lines for `/_outpost/logs`. */
+  logs?: LogHub;
+  /** The region token that `/_outpost/logs` requires. */
+  regionToken?: string;
+  /** Extra fields for `/_outpost/health` (e.g. the replica's sync state). */
+  status?(): Record<string, unknown>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -30,7 +39,14 @@ export function createEdgeServer(opts: EdgeServerOptions): Server {
       return json(res, 200, {
         ok: true, region, restarts: stats.restarts,
         threads: stats.threads.map((t) => ({ index: t.index, rss: t.rss, inflight: t.inflight })),
-        apps: registry.list().map((d) => ({ name: d.name, version: d.version, deployedAt: d.deployedAt, loadMs: Math.round(d.loadMs) })),
+        apps: registry.list().map((d) => {
+          const set = registry.active(d.name);
+          return {
+            name: d.name, version: d.version, deployedAt: d.deployedAt, loadMs: Math.round(d.loadMs),
+            ...(set && (set.id !== null || set.versions.length > 1) ? { deployId: set.id, versions: set.versions.map((v) => ({ version: v.deployment.version, percent: v.percent })) } : {}),
+          };
+        }),
+        ...opts.status?.(),
       });
     }
     if (path === "/_outpost/metrics") {
@@ -39,8 +55,9 @@ export function createEdgeServer(opts: EdgeServerOptions): Server {
       res.writeHead(200, { "content-type": metrics.contentType, "content-length": Buffer.byteLength(text) });
       return res.end(text);
     }
+    if (path === "/_outpost/logs" && opts.logs) return serveLogs(req, res, { hub: opts.logs, region, regionToken: opts.regionToken });
     const name = registry.routes.match(host, path);
-    const deployment = name ? registry.get(name) : undefined;
+    const deployment = name ? registry.pick(name) : undefined;
     if (!deployment) {
       req.resume();
       return json(res, 404, { error: "no route", message: `no app on this node has a route matching ${host}${path}`, region });

@@ -29,6 +29,13 @@ export function startNode(args: string[], opts: StartOptions): Promise<Running> 
   return start([EDGE_NODE, ...args], opts);
 }
 
+export const CONTROL_PLANE = join(ROOT, "control-plane", "main.ts");
+
+/** Starts a control-plane process (`control-plane/main.ts <args>`). */
+export function startControlPlaneProcess(args: string[], opts: StartOptions): Promise<Running> {
+  return start([CONTROL_PLANE, ...args], opts);
+}
+
 async function start(argv: string[], opts: StartOptions): Promise<Running> {
   const proc = spawn(process.execPath, argv, { cwd: opts.cwd, env: { ...process.env, FORCE_COLOR: "0", ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";

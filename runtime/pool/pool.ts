@@ -12,8 +12,11 @@ import { compileComponent, compiledKey, forgetCompiled, postable, recompile } fr
 import type { LogSink } from "../logs.ts";
 import { overrun } from "./cpu-meter.ts";
 import { Exchange } from "./exchange.ts";
-import type { AppSpec, WorkerAppStats } from "./protocol.ts";
+import type { AppSpec, KvModuleSpec, KvWrite, WorkerAppStats } from "./protocol.ts";
 import { RuntimeThread } from "./thread.ts";
+
+/** A home thread busier than this share of the last 50 ms spills new requests to others. */
+const SPILL_UTILIZATION = 0.6;
 
 export interface PoolOptions {
   /** Worker threads (default: one per core). */
@@ -22,7 +25,7 @@ export interface PoolOptions {
   idleBytesPerThread?: number;
   cacheDir: string;
   onLog: LogSink;
-  /** A thread with this many requests in flight sends further ones elsewhere (default 32). */
+  /** A home thread with this many requests in flight sends further ones elsewhere (default 32). */
   spillThreshold?: number;
   /** Added to a request's CPU budget before the watchdog stops its thread (default 10 ms). */
   cpuGraceMs?: number;
@@ -33,6 +36,11 @@ export interface PoolOptions {
   moduleBytes?: number;
   /** Told when an app loses its compiled modules (module eviction). */
   onEvict?(app: string, kind: "module"): void;
+  /**
+   * KV for the apps' `kv_namespaces`: each worker thread builds its backend from `module` (reads
+   * stay on the thread) and sends the guests' writes here, to `write`, which owns them.
+   */
+  kv?: KvModuleSpec & { write(w: KvWrite): Promise<void> };
 }
 
 export interface DeploySpec {
@@ -61,10 +69,11 @@ export interface PoolApp {
 
 export class RuntimePool {
   readonly threads: RuntimeThread[] = [];
-  #opts: Required<Omit<PoolOptions, "threads" | "onEvict">> & Pick<PoolOptions, "onEvict"> & { threads: number };
+  #opts: Required<Omit<PoolOptions, "threads" | "onEvict" | "kv">> & Pick<PoolOptions, "onEvict" | "kv"> & { threads: number };
   #apps = new Map<string, PoolApp>();
   #modules: LRUCache<string, { size: number }>;
   #watchdog: NodeJS.Timeout | undefined;
+  #sampler: NodeJS.Timeout | undefined;
   #closing = false;
   /** Counts threads stopped by the watchdog and crashes, for metrics. */
   restarts = 0;
@@ -79,6 +88,7 @@ export class RuntimePool {
       cpuGraceMs: opts.cpuGraceMs ?? 10,
       moduleBytes: opts.moduleBytes ?? 2 * 1024 ** 3,
       onEvict: opts.onEvict,
+      kv: opts.kv,
     };
     this.#modules = new LRUCache<string, { size: number }>({
       maxSize: this.#opts.moduleBytes,
@@ -115,12 +125,16 @@ export class RuntimePool {
     await Promise.all(this.threads.map((t) => t.ready));
     this.#watchdog = setInterval(() => this.#watch(), 2);
     this.#watchdog.unref();
+    this.#sampler = setInterval(() => { for (const t of this.threads) t.sampleUtilization(); }, 50);
+    this.#sampler.unref();
   }
 
   #spawn(index: number): RuntimeThread {
     return new RuntimeThread(index, {
       idleBytes: this.#opts.idleBytesPerThread,
       cacheDir: this.#opts.cacheDir,
+      kv: this.#opts.kv && { module: this.#opts.kv.module, options: this.#opts.kv.options },
+      onKvWrite: this.#opts.kv && ((w) => this.#opts.kv!.write(w)),
       onLog: (m) => this.#opts.onLog(m.line),
       onExit: (t) => {
         if (this.#closing) return;
@@ -174,9 +188,14 @@ export class RuntimePool {
     for (const t of this.threads) t.unload(key);
   }
 
+  /**
+   * The thread for an app's next request: its home thread while that keeps up (idle, or busy less
+   * than SPILL_UTILIZATION of the last interval with fewer than `spillThreshold` in flight), else
+   * the thread with the fewest requests in flight, which loads the app on first use.
+   */
   #pick(app: PoolApp): RuntimeThread {
     const home = this.threads[app.home];
-    if (home.alive && home.inflight < this.#opts.spillThreshold) return home;
+    if (home.alive && (home.inflight === 0 || (home.utilization < SPILL_UTILIZATION && home.inflight < this.#opts.spillThreshold))) return home;
     let best = home.alive ? home : this.threads.find((t) => t.alive) ?? home;
     for (const t of this.threads) if (t.alive && t.inflight < best.inflight) best = t;
     return best;
@@ -225,6 +244,7 @@ export class RuntimePool {
   async close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#watchdog);
+    clearInterval(this.#sampler);
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
   }
 }

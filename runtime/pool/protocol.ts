@@ -24,6 +24,18 @@ export interface AppSpec {
   spares: number;
 }
 
+/** A KV write a guest made on a worker thread, sent to the main thread, which owns the writes. */
+export type KvWrite =
+  | { op: "put"; namespace: string; key: string; value: Uint8Array; options: { expiration?: number; expirationTtl?: number; metadata?: string } }
+  | { op: "delete"; namespace: string; key: string };
+
+/**
+ * How a worker thread builds its KV backend: it imports `module`, which exports
+ * `createKvBackend(options, forward): KvBackend | Promise<KvBackend>`; reads are the module's own
+ * (e.g. a read-only view of the region store), writes go through `forward` to the main thread.
+ */
+export interface KvModuleSpec { module: string; options: unknown }
+
 export interface RequestHead {
   method: string;
   path: string;
@@ -41,7 +53,8 @@ export type ToWorker =
   | { t: "end"; id: number; trailers?: Pairs }
   | { t: "abort"; id: number; reason: string }
   | { t: "ack"; id: number; bytes: number }
-  | { t: "stats" };
+  | { t: "stats" }
+  | { t: "kv.done"; id: number; error?: { message: string; kvError?: "invalid" | "unavailable" } };
 
 export interface WorkerAppStats {
   key: string;
@@ -65,4 +78,5 @@ export type FromWorker =
   /** The runtime finished with the request (after the response): what it did, for metrics. */
   | { t: "served"; id: number; info: ServeInfo }
   | { t: "log"; line: LogLine }
-  | { t: "stats"; apps: WorkerAppStats[]; rss: number };
+  | { t: "stats"; apps: WorkerAppStats[]; rss: number }
+  | { t: "kv"; id: number; write: KvWrite };

@@ -3,7 +3,7 @@
 // crash, or termination by the CPU watchdog) so the pool can respawn it and retry requests.
 import { Worker } from "node:worker_threads";
 import { METER_SLOTS } from "./cpu-meter.ts";
-import type { AppSpec, FromWorker, ToWorker, WorkerAppStats } from "./protocol.ts";
+import type { AppSpec, FromWorker, KvModuleSpec, KvWrite, ToWorker, WorkerAppStats } from "./protocol.ts";
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
@@ -29,11 +29,16 @@ export class RuntimeThread {
   #loadWaiters = new Map<string, { resolve(): void; reject(err: Error): void }>();
   #statsWaiters: Array<() => void> = [];
 
-  constructor(index: number, opts: { idleBytes: number; cacheDir: string; onLog(m: Extract<FromWorker, { t: "log" }>): void; onExit(t: RuntimeThread): void }) {
+  constructor(index: number, opts: {
+    idleBytes: number; cacheDir: string; kv?: KvModuleSpec;
+    onLog(m: Extract<FromWorker, { t: "log" }>): void; onExit(t: RuntimeThread): void;
+    /** A guest's KV write from this thread; its outcome is posted back. */
+    onKvWrite?(w: KvWrite): Promise<void>;
+  }) {
     this.index = index;
     const buffer = new SharedArrayBuffer(METER_SLOTS * 8);
     this.shared = new Float64Array(buffer);
-    this.worker = new Worker(WORKER_URL, { workerData: { meter: buffer, idleBytes: opts.idleBytes, cacheDir: opts.cacheDir } });
+    this.worker = new Worker(WORKER_URL, { workerData: { meter: buffer, idleBytes: opts.idleBytes, cacheDir: opts.cacheDir, kv: opts.kv } });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once("message", (m: FromWorker) => {
         if (m.t !== "ready") return reject(new Error(`worker said ${m.t} first`));
@@ -57,6 +62,14 @@ export class RuntimeThread {
           return;
         }
         case "ready": return;
+        case "kv": {
+          const write = opts.onKvWrite ? opts.onKvWrite(m.write) : Promise.reject(Object.assign(new Error("KV writes are not available on this node"), { kvError: "unavailable" }));
+          write.then(
+            () => this.post({ t: "kv.done", id: m.id }),
+            (err: Error & { kvError?: "invalid" | "unavailable" }) => this.post({ t: "kv.done", id: m.id, error: { message: err.message, kvError: err.kvError } }),
+          );
+          return;
+        }
         default: this.exchanges.get(m.id)?.onMessage(m);
       }
     });
@@ -110,4 +123,15 @@ export class RuntimeThread {
   }
 
   get inflight(): number { return this.exchanges.size; }
+
+  /** Share of the last sampling interval the thread's event loop was busy (0-1). */
+  utilization = 0;
+  #elu: ReturnType<Worker["performance"]["eventLoopUtilization"]> | undefined;
+
+  sampleUtilization(): void {
+    if (!this.alive) return;
+    const now = this.worker.performance.eventLoopUtilization();
+    this.utilization = this.#elu ? this.worker.performance.eventLoopUtilization(now, this.#elu).utilization : 0;
+    this.#elu = now;
+  }
 }

@@ -4,15 +4,18 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { ComponentApp } from "../app.ts";
 import { fromPosted } from "../component.ts";
+import { preloadHttpClient } from "../host/http-outgoing.ts";
 import { CpuMeter, threadId } from "./cpu-meter.ts";
 import { IdleInstances } from "./idle-instances.ts";
 import { MessageRequest, MessageResponse } from "./message-http.ts";
-import type { AppSpec, FromWorker, ToWorker } from "./protocol.ts";
+import type { KvBackend } from "../host/outpost.ts";
+import type { AppSpec, FromWorker, KvModuleSpec, KvWrite, ToWorker } from "./protocol.ts";
 
 export interface WorkerData {
   meter: SharedArrayBuffer;
   idleBytes: number;
   cacheDir: string;
+  kv?: KvModuleSpec;
 }
 
 const data = workerData as WorkerData;
@@ -24,10 +27,31 @@ const post = (m: FromWorker) => {
 
 const meter = new CpuMeter(data.meter);
 if (!process.env.OUTPOST_NO_METER) meter.install();
+void preloadHttpClient(); // in the background: the thread is ready before its HTTP client is
 const idle = new IdleInstances(data.idleBytes);
 const apps = new Map<string, ComponentApp>();
 const loading = new Map<string, Promise<ComponentApp>>();
 const exchanges = new Map<number, { req: MessageRequest; res: MessageResponse }>();
+
+// KV: reads are the backend module's own; writes are forwarded to the main thread, which answers.
+const kvWaiters = new Map<number, { resolve(): void; reject(err: Error): void }>();
+let kvIds = 0;
+const forwardKv = (write: KvWrite) => new Promise<void>((resolve, reject) => {
+  const id = ++kvIds;
+  kvWaiters.set(id, { resolve, reject });
+  post({ t: "kv", id, write });
+});
+async function kvBackend(spec: KvModuleSpec | undefined): Promise<KvBackend | undefined> {
+  if (!spec) return undefined;
+  try {
+    const mod = (await import(spec.module)) as { createKvBackend(options: unknown, forward: typeof forwardKv): KvBackend | Promise<KvBackend> };
+    return await mod.createKvBackend(spec.options, forwardKv);
+  } catch (err) {
+    post({ t: "log", line: { ts: Date.now(), app: "-", level: "error", source: "host", message: `KV is unavailable on this thread: ${(err as Error).message}` } });
+    return undefined;
+  }
+}
+const kv = await kvBackend(data.kv);
 
 async function load(spec: AppSpec, warm: boolean): Promise<ComponentApp> {
   const component = await fromPosted(spec.component);
@@ -38,6 +62,7 @@ async function load(spec: AppSpec, warm: boolean): Promise<ComponentApp> {
     secrets: spec.secrets,
     kvNamespaces: spec.kvNamespaces,
     queues: spec.queues,
+    kv,
     limits: spec.limits,
     spares: spec.spares,
     onLog: (line) => post({ t: "log", line }),
@@ -105,6 +130,13 @@ port.on("message", (m: ToWorker) => {
     }
     case "ack": return exchanges.get(m.id)?.res.ack(m.bytes);
     case "stats": return post(stats());
+    case "kv.done": {
+      const w = kvWaiters.get(m.id);
+      kvWaiters.delete(m.id);
+      if (m.error) w?.reject(Object.assign(new Error(m.error.message), { kvError: m.error.kvError ?? "unavailable" }));
+      else w?.resolve();
+      return;
+    }
   }
 });
 

@@ -1,0 +1,39 @@
+// Path parameters of the API, checked: app and region names follow the config's rules (400 naming the
+// rule), an app must exist (404), artifact hashes are 64 hex digits.
+import { APP_NAME, REGION_NAME } from "../../sdk/config/schema.ts";
+import { HttpError, notFound } from "../http/errors.ts";
+import type { AppRecord } from "../store/types.ts";
+import type { ApiContext } from "./context.ts";
+
+type Params = { params: Record<string, string> };
+
+export const SHA256_RE = /^[0-9a-f]{64}$/;
+
+function param(request: Params, name: string): string {
+  try {
+    return decodeURIComponent(request.params[name] ?? "");
+  } catch {
+    throw new HttpError(400, "bad_request", `path parameter '${name}' is not valid percent-encoding`);
+  }
+}
+
+export function appName(request: Params): string {
+  const app = param(request, "app");
+  if (!APP_NAME.re.test(app)) throw new HttpError(400, "bad_request", `app name '${app}' is not valid: ${APP_NAME.rule}`);
+  return app;
+}
+
+export function checkRegionName(name: string, field: string = "region"): string {
+  if (!REGION_NAME.re.test(name) || name.length > 63) throw new HttpError(400, "bad_request", `${field} '${name}' is not ${REGION_NAME.rule}, at most 63 characters`);
+  return name;
+}
+
+export function existingApp(ctx: ApiContext, app: string): AppRecord {
+  const rec = ctx.store.apps.get(app);
+  if (!rec) throw notFound(`app '${app}' does not exist (upload a version first: POST /v1/apps/${app}/versions)`);
+  return rec;
+}
+
+export function rawParam(request: Params, name: string): string {
+  return param(request, name);
+}

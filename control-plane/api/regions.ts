@@ -1,0 +1,78 @@
+// Routes for regions: register (or refresh), report progress, and the admin's status view (regions with
+// connection, applied seq and lag; apps with what they serve); plus artifact downloads for replicas.
+import type { IRequest } from "itty-router";
+import { requireAdmin, requireRegion } from "../auth.ts";
+import { badField, readObject } from "../http/body.ts";
+import { json, notFound } from "../http/errors.ts";
+import type { ApiContext, ApiRouter } from "./context.ts";
+import { checkRegionName, rawParam, SHA256_RE } from "./params.ts";
+
+const BODY_LIMIT = 16 * 1024;
+
+function checkUrl(value: unknown): string {
+  if (typeof value !== "string") throw badField("url", "must be the region's base URL, e.g. http://127.0.0.1:8787");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badField("url", `is not a URL: '${value}'`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw badField("url", "must be http: or https:");
+  return url.origin;
+}
+
+export function regionRoutes(router: ApiRouter, ctx: ApiContext): void {
+  router.post("/v1/regions", async (request: IRequest) => {
+    requireRegion(ctx.auth.authenticate(request), "registering a region");
+    const body = await readObject(request, BODY_LIMIT, "the region registration");
+    if (typeof body.name !== "string") throw badField("name", "must be the region's name");
+    const name = checkRegionName(body.name, "name");
+    const rec = await ctx.store.regions.register(name, checkUrl(body.url));
+    return json({ ...rec, head: ctx.store.head() });
+  });
+
+  router.post("/v1/regions/:name/progress", async (request: IRequest) => {
+    requireRegion(ctx.auth.authenticate(request), "reporting progress");
+    const name = checkRegionName(rawParam(request, "name"), "name");
+    const body = await readObject(request, BODY_LIMIT, "the progress report");
+    const applied = body.appliedSeq;
+    if (typeof applied !== "number" || !Number.isInteger(applied) || applied < 0) throw badField("appliedSeq", "must be an integer from 0");
+    const rec = await ctx.store.regions.progress(name, applied);
+    if (!rec) throw notFound(`region '${name}' is not registered: POST /v1/regions {name, url} first`);
+    await ctx.deploys.progress(name, rec.appliedSeq);
+    return json({ ...rec, head: ctx.store.head(), lag: Math.max(0, ctx.store.head() - rec.appliedSeq) });
+  });
+
+  router.get("/v1/status", (request: IRequest) => {
+    requireAdmin(ctx.auth.authenticate(request), "reading the status");
+    const head = ctx.store.head();
+    const regions = ctx.store.regions.list().map((r) => ({
+      name: r.name,
+      url: r.url,
+      connected: ctx.live.isLive(r.name),
+      appliedSeq: r.appliedSeq,
+      lag: Math.max(0, head - r.appliedSeq),
+      lastSeen: r.lastSeen,
+      registeredAt: r.registeredAt,
+    }));
+    const apps = ctx.store.apps.list().map((a) => ({
+      name: a.name,
+      lastVersion: a.lastVersion,
+      deployment: a.deployment,
+      pendingDeployId: a.pendingDeployId,
+      tokens: a.tokenDigests.length,
+    }));
+    return json({ head, regions, apps });
+  });
+
+  router.get("/v1/artifacts/:sha256", (request: IRequest) => {
+    requireRegion(ctx.auth.authenticate(request), "downloading an artifact");
+    const sha = rawParam(request, "sha256");
+    if (!SHA256_RE.test(sha)) throw badField("sha256", "must be 64 lowercase hex digits");
+    const bytes = ctx.store.apps.artifact(sha);
+    if (!bytes) throw notFound(`no artifact with sha256 ${sha}`);
+    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: { "content-type": "application/wasm", "content-length": String(bytes.length), "x-outpost-sha256": sha },
+    });
+  });
+}

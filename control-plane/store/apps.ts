@@ -1,0 +1,114 @@
+// Apps, their versions and artifacts, and their deploy-token digests: reads, and the mutations that upload
+// a version (artifact + version record + `version` log entry) or delete an app (`app.delete`).
+import { isDeepStrictEqual } from "node:util";
+import { timingSafeEqual } from "node:crypto";
+import type { StoreCore } from "./core.ts";
+import type { AppRecord, Manifest, VersionRecord } from "./types.ts";
+
+export function newApp(name: string, now: number): AppRecord {
+  return { name, deployment: null, tokenDigests: [], createdAt: now, lastVersion: 0, pendingDeployId: null };
+}
+
+export class AppStore {
+  #core: StoreCore;
+
+  constructor(core: StoreCore) {
+    this.#core = core;
+  }
+
+  get(app: string): AppRecord | undefined {
+    return this.#core.dbs.apps.get(app);
+  }
+
+  list(): AppRecord[] {
+    return Array.from(this.#core.dbs.apps.getRange(), (e) => e.value);
+  }
+
+  versions(app: string): VersionRecord[] {
+    return Array.from(this.#core.dbs.versions.getRange({ start: [app], end: [app, Infinity] }), (e) => e.value);
+  }
+
+  version(app: string, version: number): VersionRecord | undefined {
+    return this.#core.dbs.versions.get([app, version]);
+  }
+
+  artifact(sha256: string): Buffer | undefined {
+    return this.#core.dbs.artifacts.get(sha256);
+  }
+
+  /** KV namespace ids named by any version of the app (what its deploy token may touch). */
+  kvNamespaces(app: string): Set<string> {
+    const ids = new Set<string>();
+    for (const v of this.versions(app)) for (const ns of v.manifest.kvNamespaces ?? []) ids.add(ns.id);
+    return ids;
+  }
+
+  /** The app whose deploy tokens include this SHA-256 digest (hex), compared in constant time. */
+  findByTokenDigest(digestHex: string): string | undefined {
+    const wanted = Buffer.from(digestHex, "hex");
+    let found: string | undefined;
+    for (const app of this.list()) {
+      for (const d of app.tokenDigests) {
+        const have = Buffer.from(d, "hex");
+        if (have.length === wanted.length && timingSafeEqual(have, wanted)) found = app.name;
+      }
+    }
+    return found;
+  }
+
+  /** Adds a deploy-token digest, creating the app record if needed (CP-local: not logged). */
+  addTokenDigest(app: string, digestHex: string): Promise<AppRecord> {
+    return this.#core.write((_append, now) => {
+      const rec = this.get(app) ?? newApp(app, now);
+      const next = { ...rec, tokenDigests: [...rec.tokenDigests, digestHex] };
+      this.#core.dbs.apps.put(app, next);
+      return next;
+    });
+  }
+
+  /** Revokes every deploy token of the app; answers how many there were. */
+  revokeTokens(app: string): Promise<number> {
+    return this.#core.write(() => {
+      const rec = this.get(app);
+      if (!rec) return 0;
+      this.#core.dbs.apps.put(app, { ...rec, tokenDigests: [] });
+      return rec.tokenDigests.length;
+    });
+  }
+
+  /**
+   * Stores the artifact (once per sha256), the next version record and its `version` entry. Uploading the
+   * same component and manifest as the latest version returns that version instead (`created: false`).
+   */
+  putVersion(app: string, manifest: Manifest, component: Buffer, sha256: string): Promise<{ record: VersionRecord; created: boolean }> {
+    const dbs = this.#core.dbs;
+    return this.#core.write((append, now) => {
+      const rec = this.get(app) ?? newApp(app, now);
+      const latest = rec.lastVersion ? this.version(app, rec.lastVersion) : undefined;
+      if (latest && latest.sha256 === sha256 && isDeepStrictEqual(latest.manifest, manifest)) return { record: latest, created: false };
+      const record: VersionRecord = { app, version: rec.lastVersion + 1, sha256, size: component.length, manifest, uploadedAt: now };
+      if (!dbs.artifacts.doesExist(sha256)) dbs.artifacts.put(sha256, component);
+      dbs.versions.put([app, record.version], record);
+      dbs.apps.put(app, { ...rec, lastVersion: record.version });
+      append({ t: "version", app, version: record.version, sha256, size: record.size, manifest });
+      return { record, created: true };
+    });
+  }
+
+  /**
+   * Deletes the app, its versions and its pending deployment, and appends `app.delete`. Artifacts stay (they
+   * are content-addressed and may be shared). Answers the entry's seq, or null for an unknown app.
+   */
+  delete(app: string): Promise<number | null> {
+    const dbs = this.#core.dbs;
+    return this.#core.write((append) => {
+      const rec = this.get(app);
+      if (!rec) return null;
+      const pending = rec.pendingDeployId ? dbs.deployments.get(rec.pendingDeployId) : undefined;
+      for (const v of this.versions(app)) dbs.versions.remove([app, v.version]);
+      dbs.apps.remove(app);
+      if (pending && pending.state === "preparing") dbs.deployments.put(pending.id, { ...pending, state: "superseded", error: "the app was deleted" });
+      return append({ t: "app.delete", app }).seq;
+    });
+  }
+}

@@ -1,0 +1,39 @@
+// Opens the control plane's LMDB environment and its named dbs (the table in spec/replication.md, plus
+// the CP-local `deployments` db), with the key and value encoding of each.
+import { mkdirSync } from "node:fs";
+import { open, type Database, type RootDatabase } from "lmdb";
+import type { KvStoredEntry } from "../kv/semantics.ts";
+import type { AppRecord, DeploymentRecord, RegionRecord, VersionRecord } from "./types.ts";
+
+export interface Dbs {
+  env: RootDatabase;
+  /** sha256 hex -> component bytes. */
+  artifacts: Database<Buffer, string>;
+  /** [app, n] -> version record (ordered: an app's versions are contiguous and numeric). */
+  versions: Database<VersionRecord, [string, number]>;
+  /** app -> app record. */
+  apps: Database<AppRecord, string>;
+  /** utf8(namespace) 0x00 utf8(key) -> entry (raw byte keys, so a list is in UTF-8 byte order). */
+  kv: Database<KvStoredEntry, Uint8Array>;
+  /** seq (uint32) -> one msgpack-encoded log entry, exactly the bytes the log stream sends. */
+  log: Database<Buffer, number>;
+  /** region name -> region record. */
+  regions: Database<RegionRecord, string>;
+  /** deployId -> deployment bookkeeping (CP-local, not replicated). */
+  deployments: Database<DeploymentRecord, string>;
+}
+
+export function openDbs(path: string): Dbs {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  const env = open({ path, maxDbs: 12 });
+  return {
+    env,
+    artifacts: env.openDB<Buffer, string>({ name: "artifacts", encoding: "binary" }),
+    versions: env.openDB<VersionRecord, [string, number]>({ name: "versions", encoding: "msgpack" }),
+    apps: env.openDB<AppRecord, string>({ name: "apps", encoding: "msgpack" }),
+    kv: env.openDB<KvStoredEntry, Uint8Array>({ name: "kv", encoding: "msgpack", keyEncoding: "binary" }),
+    log: env.openDB<Buffer, number>({ name: "log", encoding: "binary", keyEncoding: "uint32" }),
+    regions: env.openDB<RegionRecord, string>({ name: "regions", encoding: "msgpack" }),
+    deployments: env.openDB<DeploymentRecord, string>({ name: "deployments", encoding: "msgpack" }),
+  };
+}

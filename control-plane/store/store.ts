@@ -1,0 +1,71 @@
+// The control plane's store: one LMDB environment holding apps, versions, artifacts, KV, regions,
+// deployments and the change log; durable across restarts. `Store.open(dir)` is the entry point.
+import { openDbs } from "./db.ts";
+import { StoreCore } from "./core.ts";
+import { AppStore } from "./apps.ts";
+import { DeploymentStore } from "./deployments.ts";
+import { KvStore } from "./kv.ts";
+import { RegionStore } from "./regions.ts";
+import type { LogEntry } from "./types.ts";
+
+export class Store {
+  readonly core: StoreCore;
+  readonly apps: AppStore;
+  readonly deployments: DeploymentStore;
+  readonly kv: KvStore;
+  readonly regions: RegionStore;
+  #closed = false;
+
+  private constructor(core: StoreCore) {
+    this.core = core;
+    this.apps = new AppStore(core);
+    this.deployments = new DeploymentStore(core);
+    this.kv = new KvStore(core);
+    this.regions = new RegionStore(core);
+  }
+
+  static open(dir: string): Store {
+    return new Store(new StoreCore(openDbs(dir)));
+  }
+
+  /** The seq of the last committed log entry (0 when empty). */
+  head(): number {
+    return this.core.log.head();
+  }
+
+  /** Log entries with `seq >= from`, in order. */
+  readLog(from: number, limit?: number): LogEntry[] {
+    return this.core.log.read(from, limit);
+  }
+
+  /** Calls `listener(head)` after each commit that appended entries; returns the unsubscribe function. */
+  subscribe(listener: (head: number) => void): () => void {
+    return this.core.log.onAppend(listener);
+  }
+
+  /** New log entries as they commit, starting at `from` (existing ones first), until `signal` aborts. */
+  async *follow(from: number, signal?: AbortSignal): AsyncGenerator<LogEntry> {
+    let next = Math.max(1, from);
+    while (!signal?.aborted) {
+      const batch = this.readLog(next, 256);
+      for (const e of batch) yield e;
+      if (batch.length) {
+        next = batch[batch.length - 1].seq + 1;
+        continue;
+      }
+      await this.core.log.waitBeyond(next - 1, 60_000, signal);
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Waits for pending writes and closes the environment. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.core.dbs.env.committed;
+    await this.core.dbs.env.close();
+  }
+}

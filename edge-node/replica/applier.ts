@@ -1,0 +1,118 @@
+// Applies the control plane's log entries to this region, in order, each committed with its seq:
+// `version` records a version's manifest; `prepare` fetches, verifies, loads and warms the
+// versions (not routed), then acks; `activate` switches the app's routes to the new version set
+// in one step (preparing first what this region lacks); `kv.*` writes the store; `app.delete`
+// removes the app. Errors that retrying may fix are thrown (the follower reconnects and the entry
+// is applied again, idempotently); the others are logged, acked as failed, and the entry is done.
+import type { LogEntry, PrepareEntry, ActivateEntry } from "./entries.ts";
+import { versionKey } from "./entries.ts";
+import type { ControlPlaneApi } from "./cp-client.ts";
+import { CpError } from "./cp-client.ts";
+import type { ArtifactSource } from "./artifacts.ts";
+import { applyKvEntry } from "../store/kv-apply.ts";
+import type { RegionStore, StoredVersion } from "../store/region-store.ts";
+import { PrepareFailed, prepareVersion, type Deployer } from "./prepare-version.ts";
+
+export interface ApplierDeps {
+  store: RegionStore;
+  apps: Deployer;
+  cp: ArtifactSource & Pick<ControlPlaneApi, "ack">;
+  region: string;
+  say(line: string): void;
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+export class Applier {
+  #d: ApplierDeps;
+  constructor(deps: ApplierDeps) { this.#d = deps; }
+
+  /** Applies one entry; resolves false when it was already applied (seq <= appliedSeq). */
+  async apply(e: LogEntry | { seq: number; t: string }): Promise<boolean> {
+    const { store } = this.#d;
+    if (e.seq <= store.appliedSeq) return false;
+    const entry = e as LogEntry;
+    switch (entry.t) {
+      case "version":
+        return store.commit(entry.seq, () => {
+          if (!store.version(entry.app, entry.version)) {
+            store.versions.put([entry.app, entry.version], { app: entry.app, version: entry.version, sha256: entry.sha256, manifest: entry.manifest });
+          }
+        });
+      case "prepare": return this.#prepare(entry);
+      case "activate": return this.#activate(entry);
+      case "kv.put":
+      case "kv.delete":
+        return applyKvEntry(store, entry);
+      case "app.delete": {
+        await this.#d.apps.remove(entry.app);
+        const done = await store.commit(entry.seq, () => {
+          store.apps.remove(entry.app);
+          for (const v of store.versionsOf(entry.app)) store.versions.remove([entry.app, v.version]);
+        });
+        for (const sha of store.orphanArtifacts()) await store.artifacts.remove(sha);
+        this.#d.say(`sync: seq ${entry.seq} app ${entry.app} deleted`);
+        return done;
+      }
+      default:
+        this.#d.say(`sync: seq ${e.seq}: unknown entry type ${JSON.stringify(e.t)}, skipped (is this edge node older than its control plane?)`);
+        return store.commit(e.seq);
+    }
+  }
+
+  async #prepare(e: PrepareEntry): Promise<boolean> {
+    const { store, apps, cp, region, say } = this.#d;
+    const t = performance.now();
+    const records: StoredVersion[] = [];
+    let error: string | undefined;
+    let fetched = 0;
+    for (const v of e.versions) {
+      const record: StoredVersion = { app: e.app, version: v.version, sha256: v.sha256, manifest: v.manifest };
+      records.push(record);
+      if (error) continue;
+      try {
+        const p = await prepareVersion({ store, apps, source: cp }, e.app, v);
+        if (p.fetched) fetched += p.deployment.manifest.size ?? 0;
+        record.preparedAt = Date.now();
+      } catch (err) {
+        if (!(err instanceof PrepareFailed)) throw err;
+        error = err.message;
+        record.failed = err.message;
+      }
+    }
+    const ms = Math.round(performance.now() - t);
+    const what = `seq ${e.seq} prepare ${e.app} ${e.versions.map((v) => `v${v.version}`).join("+")} (deploy ${e.deployId})`;
+    if (error) say(`sync: ${what} REFUSED: ${error}`);
+    else say(`sync: ${what} prepared in ${ms} ms${fetched ? ` (fetched ${mb(fetched)})` : ""}`);
+    try {
+      await cp.ack(e.deployId, { region, ok: !error, ...(error ? { error } : {}), ms });
+    } catch (err) {
+      if (!(err instanceof CpError) || err.transient) throw err;
+      say(`sync: ${what}: ack not taken (${err.message})`); // e.g. a deployment long since activated
+    }
+    return store.commit(e.seq, () => {
+      for (const r of records) {
+        const old = store.version(r.app, r.version);
+        store.versions.put([r.app, r.version], { ...old, ...r });
+      }
+    });
+  }
+
+  async #activate(e: ActivateEntry): Promise<boolean> {
+    const { store, apps, cp, say } = this.#d;
+    const t = performance.now();
+    const what = `seq ${e.seq} activate ${e.app} ${e.versions.map((v) => `v${v.version}@${v.percent}%`).join(" + ")} (deploy ${e.deployId})`;
+    try {
+      for (const v of e.versions) await prepareVersion({ store, apps, source: cp }, e.app, v);
+    } catch (err) {
+      if (!(err instanceof PrepareFailed)) throw err;
+      say(`sync: ${what} NOT ACTIVATED, still serving the previous version: ${err.message}`);
+      return store.commit(e.seq);
+    }
+    apps.activate(e.app, e.versions.map((v) => ({ key: versionKey(e.app, v.version), percent: v.percent })), e.deployId);
+    say(`sync: ${what} active in ${Math.round(performance.now() - t)} ms`);
+    return store.commit(e.seq, () => {
+      store.apps.put(e.app, { app: e.app, id: e.deployId, versions: e.versions.map(({ version, sha256, percent }) => ({ version, sha256, percent })), activatedAt: Date.now(), seq: e.seq });
+    });
+  }
+}

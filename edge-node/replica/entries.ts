@@ -1,0 +1,25 @@
+// The change-log entries a replica applies: their shapes are the control plane's
+// (control-plane/store/types.ts, per spec/replication.md); here are the guards a replica runs on
+// each decoded msgpack value of the stream, and the pool key of a replicated version.
+import type { LogEntry, PingFrame } from "../../control-plane/store/types.ts";
+
+export type {
+  ActivateEntry, AppDeleteEntry, KvDeleteEntry, KvPutEntry, LogEntry, PingFrame, PrepareEntry, PreparedVersion, VersionEntry, VersionRef,
+} from "../../control-plane/store/types.ts";
+export type KvEntry = Extract<LogEntry, { t: "kv.put" | "kv.delete" }>;
+
+export function isPing(v: unknown): v is PingFrame {
+  return typeof v === "object" && v !== null && (v as { t?: unknown }).t === "ping";
+}
+
+/** A decoded value with a seq: a log entry (possibly of a kind this replica does not know). */
+export function hasSeq(v: unknown): v is { seq: number; t: string } {
+  if (typeof v !== "object" || v === null) return false;
+  const e = v as { t?: unknown; seq?: unknown };
+  return typeof e.t === "string" && Number.isSafeInteger(e.seq) && (e.seq as number) >= 1;
+}
+
+/** The pool key of one version of a replicated app. */
+export function versionKey(app: string, version: number): string {
+  return `${app}@${version}`;
+}

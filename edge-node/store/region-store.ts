@@ -1,0 +1,98 @@
+// The region's own LMDB copy of the control plane's state (spec/replication.md): artifacts by
+// sha256, the versions it knows (and which it prepared), the active deployment per app, KV and
+// `appliedSeq`. Each applied log entry commits together with its `appliedSeq` in one transaction,
+// and an entry at or below `appliedSeq` is skipped, so applying is idempotent and survives restarts.
+import { mkdirSync } from "node:fs";
+import { open, type Database, type RootDatabase } from "lmdb";
+import type { Manifest } from "../../sdk/build/index.ts";
+import type { VersionRef } from "../replica/entries.ts";
+import type { KvRecord } from "./kv-keys.ts";
+import { KvStamps } from "./kv-stamps.ts";
+
+export interface StoredVersion {
+  app: string;
+  version: number;
+  sha256: string;
+  manifest: Manifest;
+  /** When this region last compiled and warmed it (absent: only known from the log). */
+  preparedAt?: number;
+  /** Why preparing it failed (hash mismatch, compile error); it is never activated then. */
+  failed?: string;
+}
+
+export interface ActiveDeployment {
+  app: string;
+  id: string;
+  versions: VersionRef[];
+  activatedAt: number;
+  /** The seq of the `activate` entry. */
+  seq: number;
+}
+
+/** The LMDB databases of a region store; worker threads open the same env read-only. */
+export const DB = { artifacts: "artifacts", versions: "versions", apps: "apps", kv: "kv", meta: "meta" } as const;
+
+export class RegionStore {
+  readonly path: string;
+  readonly env: RootDatabase;
+  readonly artifacts: Database<Uint8Array, string>;
+  readonly versions: Database<StoredVersion, [string, number]>;
+  readonly apps: Database<ActiveDeployment, string>;
+  readonly kv: Database<KvRecord, Buffer>;
+  readonly meta: Database<number, string>;
+  /** Shared with the worker threads' KV readers. */
+  readonly stamps: KvStamps;
+
+  constructor(path: string, stamps: KvStamps = new KvStamps()) {
+    mkdirSync(path, { recursive: true });
+    this.path = path;
+    this.stamps = stamps;
+    this.env = open({ path, maxDbs: 16 });
+    this.artifacts = this.env.openDB<Uint8Array, string>({ name: DB.artifacts, encoding: "binary" });
+    this.versions = this.env.openDB<StoredVersion, [string, number]>({ name: DB.versions });
+    this.apps = this.env.openDB<ActiveDeployment, string>({ name: DB.apps });
+    this.kv = this.env.openDB<KvRecord, Buffer>({ name: DB.kv, keyEncoding: "binary" });
+    this.meta = this.env.openDB<number, string>({ name: DB.meta });
+  }
+
+  get appliedSeq(): number { return this.meta.get("appliedSeq") ?? 0; }
+
+  /**
+   * Runs `write` (puts and removes on this store's databases) and sets `appliedSeq = seq` in one
+   * transaction, unless `seq <= appliedSeq`. Resolves true when it applied.
+   */
+  commit(seq: number, write: () => void = () => undefined): Promise<boolean> {
+    return this.env.transaction(() => {
+      const applied = this.meta.get("appliedSeq") ?? 0;
+      if (seq <= applied) return false;
+      write();
+      this.meta.put("appliedSeq", seq);
+      return true;
+    });
+  }
+
+  artifact(sha256: string): Uint8Array | undefined { return this.artifacts.getBinary(sha256) ?? undefined; }
+
+  /** Content-addressed: written outside the log's transactions (an artifact is never rewritten). */
+  async putArtifact(sha256: string, bytes: Uint8Array): Promise<void> {
+    if (!this.artifacts.doesExist(sha256)) await this.artifacts.put(sha256, bytes);
+  }
+
+  version(app: string, version: number): StoredVersion | undefined { return this.versions.get([app, version]); }
+
+  versionsOf(app: string): StoredVersion[] {
+    return [...this.versions.getRange({ start: [app], end: [app, Number.MAX_SAFE_INTEGER] })].map((e) => e.value).filter((v) => v.app === app);
+  }
+
+  active(app: string): ActiveDeployment | undefined { return this.apps.get(app); }
+
+  activeDeployments(): ActiveDeployment[] { return [...this.apps.getRange()].map((e) => e.value); }
+
+  /** Artifacts no stored version refers to (after an app is deleted). */
+  orphanArtifacts(): string[] {
+    const used = new Set([...this.versions.getRange()].map((e) => e.value.sha256));
+    return [...this.artifacts.getKeys()].filter((sha) => !used.has(sha));
+  }
+
+  close(): Promise<void> { return this.env.close(); }
+}
