@@ -6,11 +6,10 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { transpile } from "@bytecodealliance/jco";
 import { ASYNC_EXPORTS, SUSPENDING_IMPORTS } from "./host/index.ts";
 import { limitMemory } from "./memory-limit.ts";
 import { GLUE_PATCH_VERSION, patchGlueText } from "./perf/glue-patch.ts";
-import { validateComponent } from "./validate.ts";
+import { loadJco, validateComponent, type ComponentInfo } from "./validate.ts";
 
 export type Glue = {
   instantiate(
@@ -71,14 +70,15 @@ async function writeAtomic(path: string, data: Uint8Array | string): Promise<voi
 
 async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLimitBytes?: number): Promise<CompiledComponent> {
   let t = performance.now();
-  const info = await validateComponent(bytes);
+  const dir = join(cacheDir, "transpiled", hash);
+  const info = await validated(bytes, dir);
   const validateMs = performance.now() - t;
 
   t = performance.now();
-  const dir = join(cacheDir, "transpiled", hash);
   const gluePath = join(dir, `component.${GLUE_PATCH_VERSION}.js`); // glue patches change: a new name, never stale glue
   if (!existsSync(gluePath)) {
     const { asyncImports, asyncExports } = asyncNames(info.imports, info.exports);
+    const { transpile } = await loadJco(); // only on a cache miss: a worker thread never loads jco
     const out = await transpile(bytes, {
       name: "component", instantiation: "async", asyncMode: "jspi", asyncImports, asyncExports,
       noTypescript: true, quiet: true,
@@ -97,6 +97,22 @@ async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLim
   const modules = await compileCoreModules(dir, memoryLimitBytes);
   const compileMs = performance.now() - t;
   return { hash, size: bytes.byteLength, imports: info.imports, exports: info.exports, glue, gluePath, modules, timings: { validateMs, transpileMs, compileMs } };
+}
+
+/**
+ * The component's validated world. The result is kept beside its transpiled files: the same hash
+ * is the same bytes, so a restart does not read the world again (~100 ms).
+ */
+async function validated(bytes: Uint8Array, dir: string): Promise<ComponentInfo> {
+  const file = join(dir, "world.json");
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as ComponentInfo;
+  } catch {
+    const info = await validateComponent(bytes);
+    await mkdir(dir, { recursive: true });
+    await writeAtomic(file, JSON.stringify(info));
+    return info;
+  }
 }
 
 /** Compiles the transpiled core modules in `dir`, each memory capped at `memoryLimitBytes`. */

@@ -2,7 +2,7 @@
 // outgoing-handler, sending through undici. The body streams while the guest writes it; the
 // per-request subrequest budget is checked by the caller-supplied `admit` before each send.
 import { Readable } from "node:stream";
-import { errors, request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { Fields } from "./fields.ts";
 import { IncomingBody, OutgoingBody, methodFromWasi, schemeFromWasi, type ErrorCode, type Method, type Scheme } from "./http-types.ts";
 import { Pollable } from "./poll.ts";
@@ -77,7 +77,17 @@ export class FutureIncomingResponse {
   }
 }
 
-function errorCode(err: unknown): ErrorCode {
+/**
+ * undici takes ~100 ms to import: a thread starts loading it at once (preloadHttpClient) but
+ * does not wait for it, and the first outgoing request awaits whatever is left.
+ */
+let undici: Promise<typeof import("undici")> | undefined;
+export function preloadHttpClient(): Promise<typeof import("undici")> {
+  undici ??= import("undici");
+  return undici;
+}
+
+function errorCode(errors: typeof import("undici").errors, err: unknown): ErrorCode {
   const e = err as { code?: string; message?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code;
   if (err instanceof errors.HeadersTimeoutError) return { tag: "HTTP-response-timeout" };
@@ -123,7 +133,7 @@ export function sendRequest(ctx: OutgoingContext, req: OutgoingRequest, options:
     body = readable;
   }
   const headers = req.headers().toHost().flat();
-  const promise: Promise<Settled> = request(url, {
+  const promise: Promise<Settled> = preloadHttpClient().then(({ request, errors }) => request(url, {
     method,
     headers,
     body,
@@ -141,8 +151,8 @@ export function sendRequest(ctx: OutgoingContext, req: OutgoingRequest, options:
     },
     (err) => {
       ctx.failed(url, (err as Error)?.message ?? String(err));
-      return { err: errorCode(err) };
+      return { err: errorCode(errors, err) };
     },
-  );
+  ));
   return new FutureIncomingResponse(promise);
 }
