@@ -1,5 +1,6 @@
 // Tests the `outpost` CLI as a user runs it, in child processes: help, the Node 26 re-exec from an older
-// Node, `init`, `build` (human and --json, fresh and cached), and how errors are printed.
+// Node, `init`, `build` (human and --json, fresh and cached), how errors are printed, and the cloud
+// commands' argument checks (their end-to-end tests are in cloud.e2e.test.ts).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
@@ -26,6 +27,28 @@ test("--help lists the commands", () => {
   assert.is(r.code, 0);
   for (const cmd of ["init", "build", "dev"]) assert.match(r.stdout, new RegExp(`^  ${cmd} `, "m"));
   assert.match(outpost(["build", "--help"]).stdout, "--component <path.wasm>");
+});
+
+test("the cloud commands are listed and refuse bad arguments before calling anything", () => {
+  const help = outpost(["--help"]);
+  for (const cmd of ["up", "deploy", "versions", "rollback", "kv", "tail", "status", "bench"]) assert.match(help.stdout, new RegExp(`^  ${cmd} `, "m"));
+  assert.match(outpost(["deploy", "--help"]).stdout, "--percent <n>");
+  assert.match(outpost(["kv", "--help"]).stdout, "OUTPOST_CONTROL_PLANE");
+  const cases: [string[], string][] = [
+    [["kv"], "missing the kv command: use one of get, put, list, delete"],
+    [["kv", "fetch", "NS"], 'unknown kv command "fetch"'],
+    [["kv", "get", "NS"], "outpost kv get needs a key"],
+    [["kv", "put", "NS", "k", "v", "--metadata", "{nope"], "--metadata must be JSON"],
+    [["deploy", "--percent", "0"], "--percent must be an integer from 1 to 100"],
+    [["deploy", "--gradual"], "--gradual needs the new version's share of traffic"],
+    [["rollback", "latest"], 'the version must be a number like 3 or v3, got "latest"'],
+    [["up", "--port-base", "70000"], "--port-base must be an integer from 1 to"],
+  ];
+  for (const [args, message] of cases) {
+    const r = outpost(args[0] === "up" ? args : [...args, "--token", "t", "--control-plane", "http://127.0.0.1:9"]);
+    assert.is(r.code, 1, args.join(" "));
+    assert.match(r.stderr, message);
+  }
 });
 
 test("an older Node re-executes the CLI with the node@26 package, forwarding the exit code", () => {

@@ -19,6 +19,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
   init: { summary: "create a new app in a directory", load: () => import("./commands/init.ts") },
   build: { summary: "build the app into dist/<name>.wasm and a manifest", load: () => import("./commands/build.ts") },
   dev: { summary: "run the app locally, rebuilding on change", load: () => loadByPath("./commands/dev.ts") },
+  up: { summary: "run a control plane and three regions locally, deploy the app to them", load: () => import("./commands/up.ts") },
+  deploy: { summary: "build, upload and deploy the app to every region", load: () => import("./commands/deploy.ts") },
+  versions: { summary: "list the app's uploaded versions and which serve traffic", load: () => import("./commands/versions.ts") },
+  rollback: { summary: "serve an earlier version again in every region", load: () => import("./commands/rollback.ts") },
+  kv: { summary: "get, put, list or delete KV keys (replicated to every region)", load: () => import("./commands/kv.ts") },
+  tail: { summary: "stream the app's logs from every region", load: () => import("./commands/tail.ts") },
+  status: { summary: "regions, lag and the versions each app serves", load: () => import("./commands/status.ts") },
+  bench: { summary: "run the benchmarks (bench/compare.ts)", load: () => import("./commands/bench.ts") },
 };
 
 /** Imports a command whose file may not exist in every checkout (a variable specifier keeps tsc quiet). */
@@ -120,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
     out.stepFail();
     process.stderr.write(`${out.red("error:")} ${message}\n`);
     if (process.env.OUTPOST_DEBUG === "1" && e?.stack) process.stderr.write(`${e.stack}\n`);
-    else if (!(err instanceof UsageError) && !["BuildError", "ConfigError", "ConfigErrors", "ComponentError", "InitError"].includes(e?.name ?? "")) {
+    else if (!(err instanceof UsageError) && !["BuildError", "ConfigError", "ConfigErrors", "ComponentError", "InitError", "CloudError", "TargetError", "PreflightError", "ApiError"].includes(e?.name ?? "")) {
       process.stderr.write(out.dim("(set OUTPOST_DEBUG=1 to see where this came from)") + "\n");
     }
     if (json) process.stdout.write(JSON.stringify({ error: { message, ...(e && "step" in e ? { step: (e as { step: string }).step } : {}) } }, null, 2) + "\n");

@@ -1,0 +1,73 @@
+// `outpost tail`: the app's log lines from every region, live, as the control plane merges them
+// (`GET /v1/apps/:app/logs`), one readable line each with its region tag; `--json` passes the NDJSON
+// through. Runs until Ctrl-C (exit 0) or until the control plane ends the stream (exit 1).
+import { formatLogLine, type LogLine } from "../../../runtime/logs.ts";
+import type { CommandArgs, OptionsConfig } from "../command.ts";
+import { appNameFor, withClient } from "../cloud/connect.ts";
+import { TARGET_OPTIONS, TARGET_USAGE } from "../cloud/target.ts";
+import type { Output } from "../output.ts";
+
+export const options: OptionsConfig = { ...TARGET_OPTIONS, app: { type: "string" } };
+
+export const usage = `Usage: outpost tail [--app <name>] [--config <path>] [--env <name>] [--json]
+
+Streams the app's log lines (console output, errors, limit kills) from every region as they happen,
+each tagged with its region, until Ctrl-C. Lines about the regions' connections are dimmed.
+
+Options:
+  --app <name>         the app (default: the name in the config)
+      --json           print the NDJSON lines as they come (each has a "region" field)
+
+${TARGET_USAGE}`;
+
+const PALETTE = [36, 35, 33, 34, 32, 96, 95, 93];
+
+function regionTagger(out: Output): (region: string) => string {
+  const colors = new Map<string, number>();
+  return (region) => {
+    if (!out.color) return `[${region}]`;
+    if (!colors.has(region)) colors.set(region, PALETTE[colors.size % PALETTE.length]);
+    return `\x1b[${colors.get(region)}m[${region}]\x1b[39m`;
+  };
+}
+
+/** One NDJSON line of the merged tail as a human reads it. */
+export function prettyLine(raw: string, out: Output, tag: (region: string) => string): string {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    return raw;
+  }
+  const region = typeof v.region === "string" ? v.region : "?";
+  if (v.type === "outpost") return out.dim(`${tag(region)} ${String(v.event)}: ${String(v.message ?? "")}`);
+  if (typeof v.ts === "number" && typeof v.level === "string" && typeof v.message === "string") {
+    const text = formatLogLine(v as unknown as LogLine);
+    return `${tag(region)} ${v.level === "error" ? out.red(text) : text}`;
+  }
+  return `${tag(region)} ${typeof v.message === "string" ? v.message : raw}`;
+}
+
+export async function run(args: CommandArgs): Promise<number> {
+  const { out } = args;
+  const app = await appNameFor(args);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    return await withClient(args, async (client, target) => {
+      const tag = regionTagger(out);
+      out.info(out.dim(`tailing ${app} from every region of ${target.url} (Ctrl-C to stop)`));
+      for await (const line of client.logs(app, stop.signal)) {
+        if (args.json) process.stdout.write(line + "\n");
+        else out.info(prettyLine(line, out, tag));
+      }
+      if (stop.signal.aborted) return 0;
+      throw new Error(`the control plane at ${target.url} ended the log stream (stopped or restarted?); run outpost tail again`);
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
