@@ -62,6 +62,32 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
   }
 }
 
+const DISCARD_BYTES = 65 * 1024 * 1024;
+const DISCARD_MS = 10_000;
+
+/**
+ * Reads and drops a request body the handler answered without reading (an early 401/403): a client
+ * still sending a large upload would otherwise get a reset (EPIPE) instead of the answer. Bounded in
+ * bytes and time; past the bounds the answer goes out with `connection: close`, as before.
+ */
+async function discardBody(body: ReadableStream<Uint8Array>): Promise<void> {
+  const drain = (async () => {
+    const reader = body.getReader();
+    let bytes = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done || (bytes += value.byteLength) > DISCARD_BYTES) return;
+      }
+    } catch {
+      // the client went away
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([drain, new Promise<void>((resolve) => (timer = setTimeout(resolve, DISCARD_MS)))]);
+  clearTimeout(timer);
+}
+
 /** A node:http request listener running `handle` for every request. */
 export function nodeListener(handle: FetchHandler): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -69,14 +95,16 @@ export function nodeListener(handle: FetchHandler): (req: IncomingMessage, res: 
     res.once("close", () => aborter.abort());
     void (async () => {
       let response: Response;
+      const request = toRequest(req, aborter.signal);
       try {
-        response = await handle(toRequest(req, aborter.signal));
+        response = await handle(request);
       } catch (e) {
         response = new Response(JSON.stringify({ error: "internal", message: (e as Error).message }), {
           status: 500,
           headers: { "content-type": "application/json" },
         });
       }
+      if (request.body && !request.bodyUsed) await discardBody(request.body);
       await writeResponse(res, response);
     })();
   };

@@ -109,10 +109,13 @@ export class Applier {
       say(`sync: ${what} NOT ACTIVATED, still serving the previous version: ${err.message}`);
       return store.commit(e.seq);
     }
-    apps.activate(e.app, e.versions.map((v) => ({ key: versionKey(e.app, v.version), percent: v.percent })), e.deployId);
-    say(`sync: ${what} active in ${Math.round(performance.now() - t)} ms`);
-    return store.commit(e.seq, () => {
+    // Durable before visible: once a request was served by this set, a restart (even after SIGKILL)
+    // restores this set or a later one, never the one before.
+    const done = await store.commit(e.seq, () => {
       store.apps.put(e.app, { app: e.app, id: e.deployId, versions: e.versions.map(({ version, sha256, percent }) => ({ version, sha256, percent })), activatedAt: Date.now(), seq: e.seq });
     });
+    apps.activate(e.app, e.versions.map((v) => ({ key: versionKey(e.app, v.version), percent: v.percent })), e.deployId);
+    say(`sync: ${what} active in ${Math.round(performance.now() - t)} ms`);
+    return done;
   }
 }
