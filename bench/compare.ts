@@ -42,7 +42,7 @@ function runBench(file: string): Promise<Outcome> {
 }
 
 const outcomes: Outcome[] = [];
-for (const file of ["runtime.ts", "node.ts", "peers.ts"]) {
+for (const file of ["runtime.ts", "node.ts", "peers.ts", "replication.ts"]) {
   if (!existsSync(join(import.meta.dirname, file))) {
     outcomes.push({ name: `bench/${file}`, status: "not present, skipped", seconds: 0, stdout: "" });
     continue;

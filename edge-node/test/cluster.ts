@@ -1,0 +1,123 @@
+// Test helper: one control plane and N edge regions as separate real processes on 127.0.0.1, each
+// with its own LMDB data dir (a region also its own transpile cache, like a separate machine) under
+// one temp dir; any of them can be killed (SIGKILL) or stopped (SIGTERM) and started again on the
+// same data and port. Tokens are the control-plane tests' ADMIN and REGION, so `call` from
+// control-plane/test/helpers.ts talks to it with the admin token.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { request } from "undici";
+import { ADMIN, call, REGION } from "../../control-plane/test/helpers.ts";
+import { buildFixture } from "./apps.ts";
+import { ROOT, startControlPlaneProcess, startNode, type Running } from "./process.ts";
+
+export { ADMIN, REGION };
+
+const env = { OUTPOST_ADMIN_TOKEN: ADMIN, OUTPOST_REGION_TOKEN: REGION };
+const portOf = (url: string) => Number(new URL(url).port);
+
+export interface ClusterOptions {
+  /** Region names, started in parallel (default eu, us, ap). */
+  regions?: string[];
+  /** Extra edge-node arguments (e.g. `--quiet`). */
+  nodeArgs?: string[];
+  /** Prefix of the temp dir. */
+  prefix?: string;
+}
+
+export class Cluster {
+  readonly dir: string;
+  readonly names: string[];
+  #nodeArgs: string[];
+  cp!: Running;
+  regions: Record<string, Running> = {};
+
+  constructor(opts: ClusterOptions = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), opts.prefix ?? "outpost-regions-"));
+    this.names = opts.regions ?? ["eu", "us", "ap"];
+    this.#nodeArgs = opts.nodeArgs ?? [];
+  }
+
+  get cpData(): string { return join(this.dir, "cp"); }
+
+  /** Starts the control plane, then every region, and waits until each follows the log. */
+  async start(): Promise<this> {
+    await this.startCp();
+    await Promise.all(this.names.map((n) => this.startRegion(n)));
+    return this;
+  }
+
+  /** Starts the control plane on its data dir; on a restart, on the port it had. */
+  async startCp(): Promise<Running> {
+    const port = this.cp ? portOf(this.cp.url) : 0;
+    this.cp = await startControlPlaneProcess(["--port", String(port), "--data", this.cpData], { cwd: ROOT, env });
+    return this.cp;
+  }
+
+  /** Starts (or restarts, same data and port) a region; resolves once it follows the control plane's log. */
+  async startRegion(name: string): Promise<Running> {
+    const old = this.regions[name];
+    const args = ["--port", String(old ? portOf(old.url) : 0), "--threads", "1", "--name", name, "--control-plane", this.cp.url,
+      "--data", join(this.dir, name), "--cache-dir", join(this.dir, `${name}-cache`), ...this.#nodeArgs];
+    const node = await startNode(args, { cwd: ROOT, env, urlPattern: /ready (http:\/\/127\.0\.0\.1:\d+)/ });
+    this.regions[name] = node;
+    await node.waitFor(/sync: following the control plane's log/);
+    return node;
+  }
+
+  get nodes(): Running[] { return this.names.map((n) => this.regions[n]); }
+
+  /** SIGKILL: no chance to close anything (a crash). Resolves once the process is gone. */
+  static kill(r: Running): Promise<void> {
+    if (r.proc.exitCode !== null || r.proc.signalCode !== null) return Promise.resolve();
+    const gone = new Promise<void>((resolve) => r.proc.once("exit", () => resolve()));
+    r.proc.kill("SIGKILL");
+    return gone;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(Object.values(this.regions).map((n) => n.stop()));
+    await this.cp?.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface BuiltApp { name: string; manifest: Record<string, unknown>; component: Buffer }
+
+/** `outpost build` of a fixture under edge-node/test/fixtures (its manifest and component bytes). */
+export async function buildApp(fixture: string, outDir: string): Promise<BuiltApp> {
+  await buildFixture(fixture, outDir);
+  const manifest = JSON.parse(readFileSync(join(outDir, `${fixture}.manifest.json`), "utf8")) as Record<string, unknown>;
+  return { name: fixture, manifest, component: readFileSync(join(outDir, `${fixture}.wasm`)) };
+}
+
+/** Uploads the app with `vars` as its manifest's vars (a new version, same component); resolves its number. */
+export async function upload(cpUrl: string, app: BuiltApp, vars: Record<string, string>): Promise<number> {
+  const res = await call(cpUrl, "POST", `/v1/apps/${app.name}/versions`, { msgpack: { manifest: { ...app.manifest, vars }, component: app.component } });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`upload answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.version as number;
+}
+
+/** GET `url` and parse JSON when it is JSON; `text` otherwise. */
+export async function get(url: string, token?: string): Promise<{ status: number; body: any; text: string }> {
+  const res = await request(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, headersTimeout: 5_000, bodyTimeout: 5_000 });
+  const text = await res.body.text();
+  try { return { status: res.statusCode, body: JSON.parse(text), text }; } catch { return { status: res.statusCode, body: null, text }; }
+}
+
+/** The RELEASE var of the kv-app version a region serves (`/kv/release`), or null when it serves none. */
+export async function release(node: Running): Promise<string | null> {
+  const r = await get(`${node.url}/kv/release`);
+  return r.status === 200 ? (r.body.release as string) : null;
+}
+
+/** Polls `fn` (errors count as "not yet") until it returns true, for at most `ms`; throws saying what did not happen. */
+export async function eventually(what: string, fn: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < end) {
+    try { if (await fn()) return; } catch (err) { last = err; }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${what} did not happen within ${ms} ms${last ? ` (last error: ${(last as Error).message})` : ""}`);
+}
