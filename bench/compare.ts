@@ -1,4 +1,4 @@
-// The top-level `outpost bench`: runs bench/runtime.ts, bench/node.ts (when it exists) and bench/peers.ts
+// The top-level `outpost bench`: runs bench/runtime.ts, bench/node.ts (when it exists), bench/peers.ts and bench/replication.ts
 // in that order, each in its own process, forwarding --quick; their progress streams to stderr, and
 // their tables are printed together at the end under one status table. Exits 1 if any bench failed.
 import { spawn } from "node:child_process";
@@ -9,7 +9,7 @@ import { progress } from "./lib/progress.ts";
 
 const USAGE = `usage: node bench/compare.ts [--quick]
 
-Runs bench/runtime.ts, bench/node.ts (if present) and bench/peers.ts in turn and prints their tables.
+Runs bench/runtime.ts, bench/node.ts (if present), bench/peers.ts and bench/replication.ts in turn and prints their tables.
   --quick   forwarded to each bench (a shorter run)
 `;
 

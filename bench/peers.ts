@@ -7,22 +7,12 @@ import { join } from "node:path";
 import { busyWarning, finishMachineInfo, machineInfo } from "./lib/machine.ts";
 import { progress, warn } from "./lib/progress.ts";
 import { ensurePeers } from "./peers/install.ts";
-import { parseOptions, REPO_DIR, USAGE, type PeersOptions } from "./peers/options.ts";
+import { parseOptions, REPO_DIR, USAGE } from "./peers/options.ts";
 import { makeReport, renderMarkdown } from "./peers/report.ts";
 import { runPeers } from "./peers/run.ts";
 import { renderSvg } from "./peers/svg.ts";
+import { optionsOrExit, runOrExit } from "./lib/entry.ts";
 
-function options(): PeersOptions {
-  try {
-    const opts = parseOptions(process.argv.slice(2));
-    if (opts) return opts;
-    process.stdout.write(USAGE);
-    process.exit(0);
-  } catch (err) {
-    process.stderr.write(`bench/peers.ts: ${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-}
 
 function outpostVersion(): string {
   try {
@@ -33,7 +23,7 @@ function outpostVersion(): string {
 }
 
 async function main(): Promise<void> {
-  const opts = options();
+  const opts = optionsOrExit("bench/peers.ts", parseOptions, USAGE);
   const startedAt = new Date();
   const t0 = performance.now();
   const machine = machineInfo();
@@ -56,11 +46,4 @@ async function main(): Promise<void> {
   process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderMarkdown(report));
 }
 
-try {
-  await main();
-} catch (err) {
-  // Errors the bench raises on purpose say what to do; anything else (TypeError…) is a bug: show where.
-  const e = err as Error;
-  process.stderr.write(`bench/peers.ts: ${e?.constructor === Error ? e.message : (e?.stack ?? String(err))}\n`);
-  process.exit(1);
-}
+await runOrExit("bench/peers.ts", main);

@@ -14,24 +14,14 @@ import { progress, warn } from "./lib/progress.ts";
 import { APP, buildVariants } from "./replication/apps.ts";
 import { deployRow, timedDeploy } from "./replication/deploy.ts";
 import { kvRow } from "./replication/kv.ts";
-import { parseOptions, USAGE, type ReplicationBenchOptions } from "./replication/options.ts";
+import { parseOptions, USAGE } from "./replication/options.ts";
 import { Probe } from "./replication/probe.ts";
 import { buildMetrics, checkTargets, renderMarkdown, type ReplicationReport } from "./replication/report.ts";
+import { optionsOrExit, runOrExit } from "./lib/entry.ts";
 
-function options(): ReplicationBenchOptions {
-  try {
-    const opts = parseOptions(process.argv.slice(2));
-    if (opts) return opts;
-    process.stdout.write(USAGE);
-    process.exit(0);
-  } catch (err) {
-    process.stderr.write(`bench/replication.ts: ${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-}
 
 async function main(): Promise<void> {
-  const opts = options();
+  const opts = optionsOrExit("bench/replication.ts", parseOptions, USAGE);
   const startedAt = new Date();
   const machine = machineInfo();
   const problems: string[] = [];
@@ -90,11 +80,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  // Errors the bench raises on purpose say what to do; anything else (TypeError…) is a bug: show where.
-  const e = err as Error;
-  process.stderr.write(`bench/replication.ts: ${e?.constructor === Error ? e.message : (e?.stack ?? String(err))}\n`);
-  process.exit(1);
-}
+await runOrExit("bench/replication.ts", main);

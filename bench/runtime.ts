@@ -13,24 +13,14 @@ import { freshProcessMetrics } from "./runtime/fresh-process.ts";
 import { httpMetrics } from "./runtime/http.ts";
 import { skipped, type Row } from "./runtime/metric.ts";
 import { newInstanceMetrics } from "./runtime/new-instance.ts";
-import { parseOptions, USAGE, type RuntimeBenchOptions } from "./runtime/options.ts";
+import { parseOptions, USAGE } from "./runtime/options.ts";
 import { makeReport, renderMarkdown } from "./runtime/report.ts";
 import { reuseMetrics } from "./runtime/reuse.ts";
+import { optionsOrExit, runOrExit } from "./lib/entry.ts";
 
-function options(): RuntimeBenchOptions {
-  try {
-    const opts = parseOptions(process.argv.slice(2));
-    if (opts) return opts;
-    process.stdout.write(USAGE);
-    process.exit(0);
-  } catch (err) {
-    process.stderr.write(`bench/runtime.ts: ${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-}
 
 async function main(): Promise<void> {
-  const opts = options();
+  const opts = optionsOrExit("bench/runtime.ts", parseOptions, USAGE);
   const startedAt = new Date();
   const machine = machineInfo();
   const busy = busyWarning(machine);
@@ -65,11 +55,4 @@ async function main(): Promise<void> {
   process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderMarkdown(report, rows));
 }
 
-try {
-  await main();
-} catch (err) {
-  // Errors the bench raises on purpose say what to do; anything else (TypeError…) is a bug: show where.
-  const e = err as Error;
-  process.stderr.write(`bench/runtime.ts: ${e?.constructor === Error ? e.message : (e?.stack ?? String(err))}\n`);
-  process.exit(1);
-}
+await runOrExit("bench/runtime.ts", main);
