@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ASYNC_EXPORTS, SUSPENDING_IMPORTS } from "./host/index.ts";
+import { componentShape, type ComponentShape } from "./component-shape.ts";
 import { limitMemory } from "./memory-limit.ts";
 import { GLUE_PATCH_VERSION, patchGlueText } from "./perf/glue-patch.ts";
 import { loadJco, validateComponent, type ComponentInfo } from "./validate.ts";
@@ -71,11 +72,14 @@ async function writeAtomic(path: string, data: Uint8Array | string): Promise<voi
 async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLimitBytes?: number): Promise<CompiledComponent> {
   let t = performance.now();
   const dir = join(cacheDir, "transpiled", hash);
+  const gluePath = join(dir, `component.${GLUE_PATCH_VERSION}.js`); // glue patches change: a new name, never stale glue
+  const shape = existsSync(gluePath) ? null : componentShape(bytes);
+  const shapeDir = shape && join(cacheDir, "shapes", `${shape.key}.${GLUE_PATCH_VERSION}`);
+  if (shape && shapeDir) await reuseShape(shape, shapeDir, dir, gluePath);
   const info = await validated(bytes, dir);
   const validateMs = performance.now() - t;
 
   t = performance.now();
-  const gluePath = join(dir, `component.${GLUE_PATCH_VERSION}.js`); // glue patches change: a new name, never stale glue
   if (!existsSync(gluePath)) {
     const { asyncImports, asyncExports } = asyncNames(info.imports, info.exports);
     const { transpile } = await loadJco(); // only on a cache miss: a worker thread never loads jco
@@ -89,6 +93,7 @@ async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLim
       await writeAtomic(join(dir, name), data);
     }
     await writeAtomic(gluePath, patchGlue(new TextDecoder().decode(out.files["component.js"])));
+    if (shape && shapeDir) await rememberShape(shape, shapeDir, dir, gluePath, out.files);
   }
   const glue = (await import(pathToFileURL(gluePath).href)) as Glue;
   const transpileMs = performance.now() - t;
@@ -97,6 +102,41 @@ async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLim
   const modules = await compileCoreModules(dir, memoryLimitBytes);
   const compileMs = performance.now() - t;
   return { hash, size: bytes.byteLength, imports: info.imports, exports: info.exports, glue, gluePath, modules, timings: { validateMs, transpileMs, compileMs } };
+}
+
+/**
+ * Remembers what this transpile produced for the component's shape (runtime/component-shape.ts):
+ * the glue, the world and which core module became which file. Only when extracting the core
+ * modules from the component reproduces jco's files exactly; otherwise the shape is not reused.
+ */
+async function rememberShape(shape: ComponentShape, shapeDir: string, dir: string, gluePath: string, files: Record<string, Uint8Array>): Promise<void> {
+  const wasmFiles = Object.entries(files).filter(([name]) => name.endsWith(".wasm"));
+  if (wasmFiles.length !== shape.coreModules.length) return;
+  const names: string[] = [];
+  for (const module of shape.coreModules) {
+    const match = wasmFiles.find(([name, data]) => !names.includes(name) && Buffer.compare(data, module) === 0);
+    if (!match) return;
+    names.push(match[0]);
+  }
+  await mkdir(shapeDir, { recursive: true });
+  await writeAtomic(join(shapeDir, "glue.js"), await readFile(gluePath));
+  await writeAtomic(join(shapeDir, "world.json"), await readFile(join(dir, "world.json")));
+  await writeAtomic(join(shapeDir, "modules.json"), JSON.stringify(names)); // written last: marks the shape complete
+}
+
+/** Lays out a component of a known shape without jco: its own core modules, the shape's glue and world. */
+async function reuseShape(shape: ComponentShape, shapeDir: string, dir: string, gluePath: string): Promise<void> {
+  let names: string[];
+  try {
+    names = JSON.parse(await readFile(join(shapeDir, "modules.json"), "utf8")) as string[];
+  } catch {
+    return; // not seen yet
+  }
+  if (names.length !== shape.coreModules.length) return;
+  await mkdir(dir, { recursive: true });
+  for (const [i, name] of names.entries()) await writeAtomic(join(dir, name), shape.coreModules[i]);
+  await writeAtomic(join(dir, "world.json"), await readFile(join(shapeDir, "world.json")));
+  await writeAtomic(gluePath, await readFile(join(shapeDir, "glue.js")));
 }
 
 /**
