@@ -2,13 +2,13 @@
 // finds (or, as root, installs) clang + wasi-libc, compiles a core module, embeds world.wit with
 // its WASI deps, wraps it with jco's componentNew. Library (`buildCComponent()`) and CLI.
 import { execFile, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { loadJco } from "../../sdk/build/toolchain.ts";
+import { materializeWit } from "../../sdk/build/wit.ts";
 
 const run = promisify(execFile);
 
@@ -19,8 +19,6 @@ const CACHE = join(here, ".outpost", "cache");
 const WORLD = "c-hello";
 /** The WASI version handler.c's import and export names are written for. */
 const WASI_VERSION = "0.2.0";
-/** jco bundles this version's WIT; 0.2.0..0.2.12 differ in version strings and @since gates only. */
-const JCO_WASI_VERSION = "0.2.12";
 
 /** Debian bookworm packages that give clang-14 a wasm32-wasi target. */
 const PACKAGES = {
@@ -112,41 +110,8 @@ async function toolchain(log: (line: string) => void): Promise<Toolchain> {
   throw new Error(`c-hello: still missing ${second.missing.join(", ")} after installing ${packages.join(" ")}`);
 }
 
-function jcoWasiDir(): string {
-  const jcoMain = createRequire(import.meta.url).resolve("@bytecodealliance/jco"); // dist/api.js
-  return join(dirname(jcoMain), "..", "lib", "wit", "builtin", JCO_WASI_VERSION);
-}
-
-/** world.wit plus deps/<pkg>/package.wit at WASI_VERSION, in a directory named by content hash. */
-async function witDir(): Promise<string> {
-  const sources: Array<[string, string]> = [["world.wit", await readFile(join(here, "world.wit"), "utf8")]];
-  const wasiRoot = jcoWasiDir();
-  for (const pkg of (await readdir(wasiRoot)).sort()) {
-    const text = await readFile(join(wasiRoot, pkg, "package.wit"), "utf8");
-    sources.push([join("deps", pkg, "package.wit"), text.replaceAll(`@${JCO_WASI_VERSION}`, `@${WASI_VERSION}`)]);
-  }
-  const hash = createHash("sha256");
-  for (const [name, text] of sources) hash.update(name).update("\0").update(text).update("\0");
-  const dir = join(CACHE, "wit", hash.digest("hex").slice(0, 16));
-  if (existsSync(dir)) return dir;
-  const tmp = `${dir}.${process.pid}.tmp`;
-  for (const [name, text] of sources) {
-    await mkdir(dirname(join(tmp, name)), { recursive: true });
-    await writeFile(join(tmp, name), text);
-  }
-  await rename(tmp, dir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
-  });
-  return dir;
-}
-
-type Jco = typeof import("@bytecodealliance/jco");
-async function loadJco(): Promise<Jco> {
-  // jco's wasm-tools reads files (the WIT directory) through preview2-shim, which needs a preopen.
-  const fs = await import("@bytecodealliance/preview2-shim/filesystem");
-  (fs._setPreopens as unknown as (preopens: Record<string, string>) => void)({ "/": "/" });
-  return await import("@bytecodealliance/jco");
-}
+/** world.wit plus deps/<pkg>/package.wit at WASI_VERSION (the build's shared materialiser). */
+const witDir = () => materializeWit(CACHE, join(here, "world.wit"), WASI_VERSION);
 
 async function upToDate(): Promise<boolean> {
   const out = await stat(OUTPUT).catch(() => null);

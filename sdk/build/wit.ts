@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const WASI_VERSION = "0.2.10";
@@ -22,13 +22,16 @@ function jcoWasiDir(): string {
   return join(dirname(jcoMain), "..", "lib", "wit", "builtin", SOURCE_WASI_VERSION);
 }
 
-/** Returns a directory holding `outpost.wit` and `deps/`, written once per content hash. */
-export async function witDir(cacheRoot: string): Promise<string> {
-  const sources: Array<[string, string]> = [["outpost.wit", await readFile(OUTPOST_WIT, "utf8")]];
+/**
+ * Writes `world` (a .wit file, kept under its own name) plus `deps/<pkg>/package.wit` for every WASI
+ * package at `wasiVersion`, into `<cacheRoot>/wit/<content hash>`, once; returns that directory.
+ */
+export async function materializeWit(cacheRoot: string, world: string, wasiVersion: string): Promise<string> {
+  const sources: Array<[string, string]> = [[basename(world), await readFile(world, "utf8")]];
   const wasiRoot = jcoWasiDir();
   for (const pkg of (await readdir(wasiRoot)).sort()) {
     const text = await readFile(join(wasiRoot, pkg, "package.wit"), "utf8");
-    sources.push([join("deps", pkg, "package.wit"), text.replaceAll(`@${SOURCE_WASI_VERSION}`, `@${WASI_VERSION}`)]);
+    sources.push([join("deps", pkg, "package.wit"), text.replaceAll(`@${SOURCE_WASI_VERSION}`, `@${wasiVersion}`)]);
   }
   const hash = createHash("sha256");
   for (const [name, text] of sources) hash.update(name).update("\0").update(text).update("\0");
@@ -43,4 +46,9 @@ export async function witDir(cacheRoot: string): Promise<string> {
     if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST") throw err;
   });
   return dir;
+}
+
+/** The `outpost:edge/app` world with its wasi@0.2.10 dependencies (see materializeWit). */
+export function witDir(cacheRoot: string): Promise<string> {
+  return materializeWit(cacheRoot, OUTPOST_WIT, WASI_VERSION);
 }
