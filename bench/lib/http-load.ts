@@ -1,5 +1,5 @@
 // HTTP client loops over undici: sequential keep-alive requests timed one by one, and a bounded load
-// loop (fixed duration, fixed concurrency) that counts responses and checks each status.
+// loop (fixed duration, fixed concurrency, any GET or POST) that counts responses and checks each status.
 import { Client, Pool, type Dispatcher } from "undici";
 
 const TIMEOUTS = { headersTimeout: 10_000, bodyTimeout: 10_000 };
@@ -38,31 +38,48 @@ export interface LoadResult {
   latenciesMs: number[];
 }
 
+/** One request of a load loop: a path alone means GET. */
+export interface LoadRequest {
+  method: "GET" | "POST";
+  /** Path and query. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+const MAX_ERRORS = 100;
+
 /**
- * `concurrency` workers on a keep-alive pool of as many connections, each sending GETs back to back
- * until `durationMs` has passed (requests in flight then are finished and counted). A warm-up of
- * `warmupMs` runs first with the same shape and is not counted.
+ * `concurrency` workers on a keep-alive pool of as many connections, each sending `request` back to
+ * back until `durationMs` has passed (requests in flight then are finished and counted). A warm-up of
+ * `warmupMs` runs first with the same shape and is not counted. More than 100 failed requests stop it.
  */
-export async function loadLoop(origin: string, path: string, opts: { concurrency: number; durationMs: number; warmupMs: number }): Promise<LoadResult> {
+export async function loadLoop(origin: string, request: string | LoadRequest, opts: { concurrency: number; durationMs: number; warmupMs: number }): Promise<LoadResult> {
+  const spec: LoadRequest = typeof request === "string" ? { method: "GET", path: request } : request;
   const pool = new Pool(origin, { connections: opts.concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
+  const req = { method: spec.method, path: spec.path, headers: spec.headers, body: spec.body, ...TIMEOUTS };
   const run = async (ms: number) => {
     const latencies: number[] = [];
     let non200 = 0;
     let errors = 0;
+    let lastError = "";
     const start = performance.now();
     const deadline = start + ms;
     await Promise.all(Array.from({ length: opts.concurrency }, async () => {
-      while (performance.now() < deadline) {
+      while (performance.now() < deadline && errors <= MAX_ERRORS) {
+        const t0 = performance.now();
         try {
-          const [status, took] = await timedGet(pool, path);
-          latencies.push(took);
-          if (status !== 200) non200++;
-        } catch {
+          const { statusCode, body } = await pool.request(req);
+          await body.arrayBuffer();
+          latencies.push(performance.now() - t0);
+          if (statusCode !== 200) non200++;
+        } catch (err) {
           errors++;
-          if (errors > 100) throw new Error(`load loop: more than 100 failed requests to ${origin}${path}`);
+          lastError = (err as Error).message;
         }
       }
     }));
+    if (errors > MAX_ERRORS) throw new Error(`load loop: more than ${MAX_ERRORS} failed requests to ${origin}${spec.path.slice(0, 60)} (last: ${lastError})`);
     return { latencies, non200, errors, elapsed: performance.now() - start };
   };
   try {

@@ -7,7 +7,7 @@ import { progress, warn } from "../lib/progress.ts";
 import { summarize } from "../lib/stats.ts";
 import type { PeerInstall } from "./install.ts";
 import { freePort, launch, type Running } from "./launch.ts";
-import { requestLoop } from "./load.ts";
+import { loadLoop } from "../lib/http-load.ts";
 import type { PeersOptions, SystemId, WorkloadId } from "./options.ts";
 import { prepare, type Preparation } from "./systems.ts";
 import { WORKLOADS, type RequestSpec } from "./workloads/index.ts";
@@ -104,7 +104,7 @@ export async function runPeers(opts: PeersOptions, peers: PeerInstall): Promise<
               const run = running.get(system);
               if (!run) continue; // dropped after a failure in an earlier run
               try {
-                const r = await requestLoop(run.origin, spec, { concurrency, durationMs: opts.durationMs, warmupMs: opts.warmupMs });
+                const r = await loadLoop(run.origin, spec, { concurrency, durationMs: opts.durationMs, warmupMs: opts.warmupMs });
                 const s = summarize(r.latenciesMs);
                 const ok = r.responses - r.non200;
                 results.load.push({ system, workload: id, concurrency, round, requestsPerSecond: (ok / r.durationMs) * 1000, p50: s.p50, p99: s.p99, responses: r.responses, non200: r.non200, errors: r.errors, durationMs: r.durationMs });

@@ -1,15 +1,11 @@
 // The peers bench's workloads: which module each one is, the request the load generator sends to it,
 // and how a first answer is checked, so every system is known to run the same logic before it is timed.
 import { join } from "node:path";
+import type { LoadRequest } from "../../lib/http-load.ts";
 import type { WorkloadId } from "../options.ts";
 
-export interface RequestSpec {
-  method: "GET" | "POST";
-  /** Path and query. */
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
+/** The request a workload sends: the load loop's request shape. */
+export type RequestSpec = LoadRequest;
 
 export interface Workload {
   id: WorkloadId;
