@@ -6,6 +6,7 @@ import type { IRequest } from "itty-router";
 import { request as undiciRequest } from "undici";
 import { setTimeout as sleep } from "node:timers/promises";
 import { requireApp } from "../auth.ts";
+import { ndjsonLines } from "../http/ndjson.ts";
 import type { ApiContext, ApiRouter } from "./context.ts";
 import { appName, existingApp } from "./params.ts";
 
@@ -43,16 +44,7 @@ async function followRegion(ctx: ApiContext, app: string, region: string, emit: 
         await res.body.dump();
       } else {
         report("connected", `following ${url}`);
-        let pending = "";
-        for await (const chunk of res.body) {
-          pending += chunk.toString();
-          let nl: number;
-          while ((nl = pending.indexOf("\n")) >= 0) {
-            const line = pending.slice(0, nl).trim();
-            pending = pending.slice(nl + 1);
-            if (line) emit(tag(line, region));
-          }
-        }
+        for await (const line of ndjsonLines(res.body)) emit(tag(line, region));
         report("disconnected", `${url} ended its log stream`);
       }
     } catch (e) {

@@ -4,6 +4,7 @@
 import { Agent, request, type Dispatcher } from "undici";
 import { pack, unpack } from "msgpackr";
 import type { deploymentView } from "../api/deployment-view.ts";
+import { ndjsonLines } from "../http/ndjson.ts";
 import type { KvListResult } from "../kv/semantics.ts";
 import type { Deployment, Manifest, VersionRecord } from "../store/types.ts";
 
@@ -156,17 +157,8 @@ export class ControlPlaneClient {
   /** The app's live log lines from every region (NDJSON, one line at a time) until `signal` aborts. */
   async *logs(app: string, signal?: AbortSignal): AsyncGenerator<string> {
     const res = await this.#send("GET", `/v1/apps/${enc(app)}/logs`, {}, { signal, bodyTimeout: 0 });
-    let pending = "";
     try {
-      for await (const chunk of res.body) {
-        pending += chunk.toString();
-        let nl: number;
-        while ((nl = pending.indexOf("\n")) >= 0) {
-          const line = pending.slice(0, nl).trim();
-          pending = pending.slice(nl + 1);
-          if (line) yield line;
-        }
-      }
+      yield* ndjsonLines(res.body);
     } catch (err) {
       if (!signal?.aborted) throw err;
     } finally {
