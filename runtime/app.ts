@@ -1,16 +1,20 @@
 // A deployed app on one thread: one compiled component, a pool of instances (one request at a
 // time each, reused across requests, spares kept ready), per-request limits, and the bridge from
-// Node-shaped HTTP objects to the guest's incoming-handler. Broken instances are never reused.
+// Node-shaped HTTP objects to the guest's incoming-handler; scheduled and queue events take the same
+// instances (runtime/app-events.ts). Broken instances are never reused.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
+import { runEvent, type EventHost } from "./app-events.ts";
 import { compileComponent, type CompiledComponent } from "./component.ts";
-import type { KvBackend, QueueBackend } from "./host/outpost.ts";
+import type { AppEvent, EventResult, QueueSender } from "./events.ts";
+import type { KvBackend } from "./host/outpost.ts";
 import { LimitError, responder, toIncomingRequest } from "./http-bridge.ts";
 import { Instance, type InstanceOptions } from "./instance.ts";
 import type { LogSink } from "./logs.ts";
 import { CpuExceeded, type CpuMeter } from "./pool/cpu-meter.ts";
 import type { IdleInstances } from "./pool/idle-instances.ts";
+import { beforeWallLimit, nearMemoryLimit } from "./run-limits.ts";
 import { warmupRequest } from "./warmup.ts";
 
 export interface AppLimits {
@@ -38,7 +42,8 @@ export interface AppOptions {
   kvNamespaces?: Array<{ binding: string; id: string }>;
   queues?: Array<{ binding: string; queue: string }>;
   kv?: KvBackend;
-  queue?: QueueBackend;
+  /** Where the guests' queue sends go; without it a send fails ("queues are not available on this node"). */
+  queue?: QueueSender;
   limits?: Partial<AppLimits>;
   /** Idle instances to keep instantiated ahead of requests. */
   spares?: number;
@@ -68,6 +73,7 @@ export class ComponentApp {
   #inflight = new Set<Promise<unknown>>();
   #refilling = false;
   #closed = false;
+  #eventHost: EventHost;
   readonly stats: AppStats = { requests: 0, instancesCreated: 0, instancesLive: 0, instancesIdle: 0, discarded: 0, evicted: 0 };
 
   constructor(component: CompiledComponent, opts: AppOptions) {
@@ -83,6 +89,12 @@ export class ComponentApp {
     this.#instanceOptions = {
       app: opts.name, version: opts.version, bindings, kvNamespaces, queues, kv: opts.kv, queue: opts.queue,
       subrequests: this.limits.subrequests, dispatcher: opts.dispatcher, onLog: opts.onLog, meter: opts.meter,
+    };
+    this.#eventHost = {
+      limits: this.limits, exports: component.exports, metered: opts.meter !== undefined,
+      acquire: async () => (await this.#acquire()).inst,
+      release: (inst) => this.#release(inst),
+      log: (requestId, message) => this.#log(requestId, "error", message),
     };
   }
 
@@ -193,6 +205,14 @@ export class ComponentApp {
     return p;
   }
 
+  /** Runs a scheduled or queue event through the component (runtime/app-events.ts). Never throws. */
+  event(ev: AppEvent, requestId: string = randomUUID(), seq?: number): Promise<EventResult> {
+    const p = runEvent(this.#eventHost, ev, requestId, seq ?? ++lastSeq);
+    this.#inflight.add(p);
+    void p.finally(() => this.#inflight.delete(p));
+    return p;
+  }
+
   #log(requestId: string, level: "warn" | "error", message: string): void {
     this.#opts.onLog({ ts: Date.now(), app: this.name, version: this.#opts.version, requestId, level, source: "host", message });
   }
@@ -223,21 +243,15 @@ export class ComponentApp {
     const state = responder(res, { maxBodyBytes: this.limits.maxResponseBodyBytes, extraHeaders: [["x-outpost-request-id", requestId]] });
     const request = toIncomingRequest(req, { scheme: "http", maxBodyBytes: this.limits.maxRequestBodyBytes });
     const account = this.#opts.meter ? { seq, budgetMs: this.limits.cpuMs, usedMs: 0, exceeded: false } : null;
-    let timer: NodeJS.Timeout | undefined;
-    const wall = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), this.limits.wallMs)));
     const run = inst.handle(requestId, request, state.outparam, account).then(() => "done" as const, (err: unknown) => err);
-    const outcome = await Promise.race([run, wall]);
-    clearTimeout(timer);
+    const outcome = await beforeWallLimit(run, this.limits.wallMs);
     if (outcome === "timeout") {
       inst.broken = true; // still suspended inside the guest: never reuse it
       this.#log(requestId, "error", `exceeded the wall-time limit of ${this.limits.wallMs} ms (limits.wall_ms)`);
       void run.finally(() => this.#release(inst));
       return { ...fail(504, `this app did not finish within ${this.limits.wallMs} ms (limits.wall_ms)`, "wall"), coldStartMs };
     }
-    // An instance whose memory came within 10% of the limit is replaced even if the guest coped
-    // (an allocator reports out-of-memory before the last pages are used): wasm memory never
-    // shrinks, so it would keep failing.
-    const atMemoryLimit = inst.memoryBytes >= 0.9 * this.limits.memoryMb * 1024 * 1024;
+    const atMemoryLimit = nearMemoryLimit(inst, this.limits.memoryMb);
     if (atMemoryLimit) inst.broken = true;
     this.#release(inst);
     if (outcome !== "done") {
@@ -269,7 +283,7 @@ export class ComponentApp {
     return { status: res.statusCode, coldStartMs, limit: atMemoryLimit && res.statusCode >= 500 ? "memory" : undefined };
   }
 
-  /** Resolves when every request in flight has finished. */
+  /** Resolves when every request and event in flight has finished. */
   async drain(): Promise<void> {
     while (this.#inflight.size) await Promise.allSettled([...this.#inflight]);
   }

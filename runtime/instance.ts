@@ -5,7 +5,8 @@ import type { Dispatcher } from "undici";
 import type { CompiledComponent } from "./component.ts";
 import { hostImports } from "./host/index.ts";
 import type { IncomingRequest, ResponseOutparam } from "./host/http-types.ts";
-import type { KvBackend, QueueBackend } from "./host/outpost.ts";
+import type { QueueSender } from "./events.ts";
+import type { KvBackend } from "./host/outpost.ts";
 import type { LogSink } from "./logs.ts";
 import type { CpuAccount, CpuMeter, CpuOwner } from "./pool/cpu-meter.ts";
 
@@ -17,7 +18,7 @@ export interface InstanceOptions {
   kvNamespaces: Map<string, string>;
   queues: Map<string, string>;
   kv?: KvBackend;
-  queue?: QueueBackend;
+  queue?: QueueSender;
   subrequests: number;
   dispatcher?: Dispatcher;
   onLog: LogSink;
@@ -118,20 +119,49 @@ export class Instance implements CpuOwner {
     return Object.entries(this.#exports).find(([name]) => name.startsWith(`${iface}@`))?.[1];
   }
 
-  /** Runs wasi:http/incoming-handler.handle; resolves when the guest returns (after waitUntil work). */
-  async handle(requestId: string, request: IncomingRequest, outparam: ResponseOutparam, account: CpuAccount | null = null): Promise<void> {
+  #begin(requestId: string, account: CpuAccount | null): void {
     this.requestId = requestId;
     this.account = account;
     this.#subrequests = 0;
     this.requests++;
+  }
+
+  #end(): void {
+    this.requestId = undefined;
+    this.account = null;
+  }
+
+  /** Runs wasi:http/incoming-handler.handle; resolves when the guest returns (after waitUntil work). */
+  async handle(requestId: string, request: IncomingRequest, outparam: ResponseOutparam, account: CpuAccount | null = null): Promise<void> {
+    this.#begin(requestId, account);
     try {
       await this.#export("wasi:http/incoming-handler")!.handle(request, outparam);
     } catch (err) {
       this.broken = true;
       throw err;
     } finally {
-      this.requestId = undefined;
-      this.account = null;
+      this.#end();
+    }
+  }
+
+  /**
+   * Runs `handle` of an exported interface whose result is `result<T, string>` (the event handlers):
+   * the guest's Err comes back as `{ ok: false }` and leaves the instance usable; a trap throws and
+   * breaks it. The caller checks that the component exports `iface`.
+   */
+  async handleResult(iface: string, requestId: string, arg: unknown, account: CpuAccount | null): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
+    const handler = this.#export(iface);
+    if (!handler) throw new Error(`the component does not export ${iface}`);
+    this.#begin(requestId, account);
+    try {
+      return { ok: true, value: await handler.handle(arg) };
+    } catch (err) {
+      // jco throws a ComponentError carrying the Err value as its own `payload`.
+      if (err instanceof Error && Object.hasOwn(err, "payload")) return { ok: false, error: String((err as Error & { payload: unknown }).payload) };
+      this.broken = true;
+      throw err;
+    } finally {
+      this.#end();
     }
   }
 }

@@ -1,6 +1,7 @@
 // Host side of Outpost's own interfaces (spec/wit/outpost.wit): config, log, kv and queue. KV and
 // queues are served by backends the embedder passes in (an edge node's replica); an app only
 // reaches the namespaces and queues its config binds, anything else is `unknown-namespace`.
+import type { OutgoingQueueMessage, QueueSender } from "../events.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -12,9 +13,6 @@ export interface KvBackend {
   delete(namespace: string, key: string): Promise<void>;
   list(namespace: string, options: { prefix?: string; limit?: number; cursor?: string }): KvListResult;
 }
-export interface QueueBackend {
-  send(queue: string, messages: Array<{ body: Uint8Array; contentType: string; delaySeconds?: number }>): Promise<void>;
-}
 
 export interface OutpostHostOptions {
   /** JSON text returned by config.bindings(). */
@@ -24,9 +22,12 @@ export interface OutpostHostOptions {
   /** binding name -> queue name */
   queues: Map<string, string>;
   kv?: KvBackend;
-  queue?: QueueBackend;
+  queue?: QueueSender;
   log(level: LogLevel, message: string, fields: Record<string, unknown> | undefined): void;
 }
+
+/** A guest's queue send where the embedder gave no QueueSender gets this Err. */
+export const QUEUES_UNAVAILABLE = "queues are not available on this node";
 
 const kvError = (tag: "unknown-namespace" | "invalid" | "unavailable", val: string) => ({ payload: { tag, val } });
 
@@ -45,7 +46,7 @@ export function outpostImports(opts: OutpostHostOptions) {
   const queueName = (binding: string) => {
     const name = opts.queues.get(binding);
     if (!name) throw `no queue producer is bound as "${binding}" in this app's config`;
-    if (!opts.queue) throw "queues are not available on this node";
+    if (!opts.queue) throw QUEUES_UNAVAILABLE;
     return { name, queue: opts.queue };
   };
   const levels: LogLevel[] = ["debug", "info", "warn", "error"];
@@ -93,11 +94,11 @@ export function outpostImports(opts: OutpostHostOptions) {
       },
     },
     queue: {
-      async send(binding: string, message: { body: Uint8Array; contentType: string; delaySeconds?: number }) {
+      async send(binding: string, message: OutgoingQueueMessage) {
         const { name, queue } = queueName(binding);
         try { await queue.send(name, [message]); } catch (err) { throw err instanceof Error ? err.message : String(err); }
       },
-      async sendBatch(binding: string, messages: Array<{ body: Uint8Array; contentType: string; delaySeconds?: number }>) {
+      async sendBatch(binding: string, messages: OutgoingQueueMessage[]) {
         const { name, queue } = queueName(binding);
         try { await queue.send(name, messages); } catch (err) { throw err instanceof Error ? err.message : String(err); }
       },

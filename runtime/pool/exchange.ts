@@ -10,6 +10,8 @@ import type { ExchangeSink, RuntimeThread } from "./thread.ts";
 const RETRY_BYTES = 1 << 20;
 
 let nextId = 0;
+/** Numbers exchanges and events alike: a thread's sinks and the watchdog's culprit share one id space. */
+export const nextExchangeId = () => ++nextId;
 
 function pairs(raw: string[]): Pairs {
   const out: Pairs = [];
@@ -18,7 +20,7 @@ function pairs(raw: string[]): Pairs {
 }
 
 export class Exchange implements ExchangeSink {
-  readonly id = ++nextId;
+  readonly id = nextExchangeId();
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
   readonly #head: RequestHead;

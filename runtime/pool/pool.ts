@@ -3,15 +3,19 @@
 // spills to the least busy thread under load, and stops runaway guests: a watchdog reads each
 // thread's CPU meter and terminates a thread whose guest overran its request's CPU budget; the
 // thread is respawned and the other requests it held are replayed elsewhere when possible.
+// Scheduled and queue events run on the same threads (never replayed); guests' queue sends come
+// back here, to the pool's QueueSender.
 import { cpus } from "node:os";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { DEFAULT_LIMITS, type AppLimits, type ServeInfo } from "../app.ts";
+import type { AppEvent, EventResult, QueueSender } from "../events.ts";
 import { LRUCache } from "lru-cache";
 import { compileComponent, compiledKey, forgetCompiled, postable, recompile } from "../component.ts";
 import type { LogSink } from "../logs.ts";
 import { overrun } from "./cpu-meter.ts";
 import { Exchange } from "./exchange.ts";
+import { PoolEvent } from "./pool-event.ts";
 import type { AppSpec, KvModuleSpec, KvWrite, WorkerAppStats } from "./protocol.ts";
 import { RuntimeThread } from "./thread.ts";
 
@@ -41,6 +45,8 @@ export interface PoolOptions {
    * stay on the thread) and sends the guests' writes here, to `write`, which owns them.
    */
   kv?: KvModuleSpec & { write(w: KvWrite): Promise<void> };
+  /** Where guests' queue sends go (their Err is its error text); without it they fail (QUEUES_UNAVAILABLE). */
+  queue?: QueueSender;
 }
 
 export interface DeploySpec {
@@ -69,7 +75,7 @@ export interface PoolApp {
 
 export class RuntimePool {
   readonly threads: RuntimeThread[] = [];
-  #opts: Required<Omit<PoolOptions, "threads" | "onEvict" | "kv">> & Pick<PoolOptions, "onEvict" | "kv"> & { threads: number };
+  #opts: Required<Omit<PoolOptions, "threads" | "onEvict" | "kv" | "queue">> & Pick<PoolOptions, "onEvict" | "kv" | "queue"> & { threads: number };
   #apps = new Map<string, PoolApp>();
   #modules: LRUCache<string, { size: number }>;
   #watchdog: NodeJS.Timeout | undefined;
@@ -89,6 +95,7 @@ export class RuntimePool {
       moduleBytes: opts.moduleBytes ?? 2 * 1024 ** 3,
       onEvict: opts.onEvict,
       kv: opts.kv,
+      queue: opts.queue,
     };
     this.#modules = new LRUCache<string, { size: number }>({
       maxSize: this.#opts.moduleBytes,
@@ -107,6 +114,18 @@ export class RuntimePool {
       for (const t of this.threads) t.unload(app.key);
       this.#opts.onEvict?.(app.spec.name, "module");
     }
+  }
+
+  /**
+   * Marks an app's modules recently used, or compiles them again when they were evicted: null when
+   * ready now, else a promise of the compile's error (null on success).
+   */
+  #revive(app: PoolApp): Promise<Error | null> | null {
+    if (!app.evicted) {
+      this.#modules.get(app.compiled);
+      return null;
+    }
+    return this.#rewarm(app).then(() => null, (err: Error) => err);
   }
 
   /** Compiles an evicted app's modules again (once, however many requests wait). */
@@ -135,6 +154,7 @@ export class RuntimePool {
       cacheDir: this.#opts.cacheDir,
       kv: this.#opts.kv && { module: this.#opts.kv.module, options: this.#opts.kv.options },
       onKvWrite: this.#opts.kv && ((w) => this.#opts.kv!.write(w)),
+      onQueueSend: this.#opts.queue && ((queue, messages) => this.#opts.queue!.send(queue, messages)),
       onLog: (m) => this.#opts.onLog(m.line),
       onExit: (t) => {
         if (this.#closing) return;
@@ -206,14 +226,13 @@ export class RuntimePool {
     const app = this.#apps.get(key);
     if (!app) throw new Error(`app version ${key} is not deployed`);
     const ex = new Exchange(req, res, requestId);
-    if (app.evicted) {
-      const failed = await this.#rewarm(app).then(() => null, (err: Error) => err);
-      if (failed) {
-        this.#opts.onLog({ ts: Date.now(), app: app.spec.name, requestId, level: "error", source: "host", message: `could not compile the app again after its modules were evicted: ${failed.message}` });
-        ex.onThreadDeath(false);
-        return ex.done;
-      }
-    } else this.#modules.get(app.compiled); // marks it recently used
+    const reviving = this.#revive(app);
+    const failed = reviving && (await reviving);
+    if (failed) {
+      this.#opts.onLog({ ts: Date.now(), app: app.spec.name, requestId, level: "error", source: "host", message: `could not compile the app again after its modules were evicted: ${failed.message}` });
+      ex.onThreadDeath(false);
+      return ex.done;
+    }
     let attempts = 0;
     const start = async (): Promise<void> => {
       const thread = this.#pick(app);
@@ -232,6 +251,28 @@ export class RuntimePool {
     };
     await start().catch(giveUp);
     return ex.done;
+  }
+
+  /**
+   * Runs a scheduled or queue event for an app version on the thread its next request would take.
+   * Never throws; a thread stopped by the CPU watchdog meanwhile gives `ok: false, limit: "cpu"`.
+   */
+  async event(key: string, ev: AppEvent, requestId: string = randomUUID()): Promise<EventResult> {
+    const run = new PoolEvent();
+    const app = this.#apps.get(key);
+    if (!app) return run.fail(`app version ${key} is not deployed`);
+    const reviving = this.#revive(app);
+    const failed = reviving && (await reviving);
+    if (failed) return run.fail(`could not compile the app again after its modules were evicted: ${failed.message}`);
+    try {
+      const thread = this.#pick(app);
+      await thread.ready;
+      await thread.load(app.spec, false);
+      run.run(thread, key, ev, requestId);
+    } catch (err) {
+      return run.fail(`could not load the app on a runtime thread: ${(err as Error).message}`);
+    }
+    return run.done;
   }
 
   get apps(): PoolApp[] { return [...this.#apps.values()]; }

@@ -1,8 +1,10 @@
 // Messages between the pool (main thread) and its worker threads. Request and response bodies
 // travel as chunks with credit-based flow control: a receiver acknowledges the bytes it has
-// consumed, and a sender keeps at most WINDOW bytes unacknowledged per request.
+// consumed, and a sender keeps at most WINDOW bytes unacknowledged per request. Events (scheduled,
+// queue) travel whole in one message each way; their bodies are bounded by the queues' limits.
 import type { PostedComponent } from "../component.ts";
 import type { AppLimits, ServeInfo } from "../app.ts";
+import type { AppEvent, EventResult, OutgoingQueueMessage } from "../events.ts";
 import type { LogLine } from "../logs.ts";
 
 export const WINDOW = 1 << 20;
@@ -54,7 +56,11 @@ export type ToWorker =
   | { t: "abort"; id: number; reason: string }
   | { t: "ack"; id: number; bytes: number }
   | { t: "stats" }
-  | { t: "kv.done"; id: number; error?: { message: string; kvError?: "invalid" | "unavailable" } };
+  | { t: "kv.done"; id: number; error?: { message: string; kvError?: "invalid" | "unavailable" } }
+  /** Runs an event; `id` shares the exchanges' numbering (the CPU watchdog reports it). */
+  | { t: "event"; id: number; key: string; requestId: string; event: AppEvent }
+  /** The main thread's answer to a guest's queue send (`error`: the text the guest gets as Err). */
+  | { t: "queue.done"; id: number; error?: string };
 
 export interface WorkerAppStats {
   key: string;
@@ -79,4 +85,7 @@ export type FromWorker =
   | { t: "served"; id: number; info: ServeInfo }
   | { t: "log"; line: LogLine }
   | { t: "stats"; apps: WorkerAppStats[]; rss: number }
-  | { t: "kv"; id: number; write: KvWrite };
+  | { t: "kv"; id: number; write: KvWrite }
+  | { t: "event.done"; id: number; result: EventResult }
+  /** A guest's queue send on a worker thread, for the main thread's QueueSender. */
+  | { t: "queue"; id: number; queue: string; messages: OutgoingQueueMessage[] };

@@ -1,7 +1,10 @@
 // The main thread's handle on one runtime worker thread: starts it, routes its messages to the
-// exchanges running on it, knows which app versions it has loaded, and reports its death (a
-// crash, or termination by the CPU watchdog) so the pool can respawn it and retry requests.
+// exchanges and events running on it, answers its guests' KV writes and queue sends, knows which
+// app versions it has loaded, and reports its death (a crash, or termination by the CPU watchdog)
+// so the pool can respawn it and retry requests.
 import { Worker } from "node:worker_threads";
+import type { OutgoingQueueMessage } from "../events.ts";
+import { QUEUES_UNAVAILABLE } from "../host/outpost.ts";
 import { METER_SLOTS } from "./cpu-meter.ts";
 import type { AppSpec, FromWorker, KvModuleSpec, KvWrite, ToWorker, WorkerAppStats } from "./protocol.ts";
 
@@ -34,6 +37,8 @@ export class RuntimeThread {
     onLog(m: Extract<FromWorker, { t: "log" }>): void; onExit(t: RuntimeThread): void;
     /** A guest's KV write from this thread; its outcome is posted back. */
     onKvWrite?(w: KvWrite): Promise<void>;
+    /** A guest's queue send from this thread; its outcome (or error text) is posted back. */
+    onQueueSend?(queue: string, messages: OutgoingQueueMessage[]): Promise<void>;
   }) {
     this.index = index;
     const buffer = new SharedArrayBuffer(METER_SLOTS * 8);
@@ -70,6 +75,15 @@ export class RuntimeThread {
           );
           return;
         }
+        case "queue": {
+          const send = opts.onQueueSend;
+          const sent = send ? (async () => send(m.queue, m.messages))() : Promise.reject(new Error(QUEUES_UNAVAILABLE));
+          sent.then(
+            () => this.post({ t: "queue.done", id: m.id }),
+            (err: unknown) => this.post({ t: "queue.done", id: m.id, error: err instanceof Error ? err.message : String(err) }),
+          );
+          return;
+        }
         default: this.exchanges.get(m.id)?.onMessage(m);
       }
     });
@@ -85,10 +99,11 @@ export class RuntimeThread {
     });
   }
 
-  post(m: ToWorker): void {
+  /** Posts to the worker; `transfer` moves buffers instead of copying them (a body chunk always moves). */
+  post(m: ToWorker, transfer?: ArrayBuffer[]): void {
     if (!this.alive) return;
     if (m.t === "body") this.worker.postMessage(m, [m.chunk.buffer as ArrayBuffer]);
-    else this.worker.postMessage(m);
+    else this.worker.postMessage(m, transfer);
   }
 
   /** Loads (and warms) an app version on this thread once; later calls share the same promise. */

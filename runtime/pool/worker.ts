@@ -1,6 +1,7 @@
 // A runtime worker thread: hosts the apps the pool loads on it (components compiled once on the
-// main thread and posted here), serves the requests the pool forwards as messages, meters guest
-// CPU time into the shared buffer the pool's watchdog reads, and reports stats and logs.
+// main thread and posted here), serves the requests and runs the events the pool forwards as
+// messages, meters guest CPU time into the shared buffer the pool's watchdog reads, forwards its
+// guests' KV writes and queue sends to the main thread, and reports stats and logs.
 import { parentPort, workerData } from "node:worker_threads";
 import { ComponentApp } from "../app.ts";
 import { fromPosted } from "../component.ts";
@@ -8,6 +9,7 @@ import { preloadHttpClient } from "../host/http-outgoing.ts";
 import { CpuMeter, threadId } from "./cpu-meter.ts";
 import { IdleInstances } from "./idle-instances.ts";
 import { MessageRequest, MessageResponse } from "./message-http.ts";
+import type { QueueSender } from "../events.ts";
 import type { KvBackend } from "../host/outpost.ts";
 import type { AppSpec, FromWorker, KvModuleSpec, KvWrite, ToWorker } from "./protocol.ts";
 
@@ -33,14 +35,23 @@ const apps = new Map<string, ComponentApp>();
 const loading = new Map<string, Promise<ComponentApp>>();
 const exchanges = new Map<number, { req: MessageRequest; res: MessageResponse }>();
 
-// KV: reads are the backend module's own; writes are forwarded to the main thread, which answers.
-const kvWaiters = new Map<number, { resolve(): void; reject(err: Error): void }>();
-let kvIds = 0;
-const forwardKv = (write: KvWrite) => new Promise<void>((resolve, reject) => {
-  const id = ++kvIds;
-  kvWaiters.set(id, { resolve, reject });
-  post({ t: "kv", id, write });
+// Calls the main thread answers ("kv.done", "queue.done"): KV writes and queue sends.
+const waiters = new Map<number, { resolve(): void; reject(err: Error): void }>();
+let callIds = 0;
+const askMain = (message: (id: number) => FromWorker) => new Promise<void>((resolve, reject) => {
+  const id = ++callIds;
+  waiters.set(id, { resolve, reject });
+  post(message(id));
 });
+function answered(id: number, error?: Error): void {
+  const w = waiters.get(id);
+  waiters.delete(id);
+  if (error) w?.reject(error);
+  else w?.resolve();
+}
+
+// KV: reads are the backend module's own; writes are forwarded to the main thread.
+const forwardKv = (write: KvWrite) => askMain((id) => ({ t: "kv", id, write }));
 async function kvBackend(spec: KvModuleSpec | undefined): Promise<KvBackend | undefined> {
   if (!spec) return undefined;
   try {
@@ -52,6 +63,8 @@ async function kvBackend(spec: KvModuleSpec | undefined): Promise<KvBackend | un
   }
 }
 const kv = await kvBackend(data.kv);
+// Queue sends always go to the main thread: it has the pool's QueueSender, or refuses them.
+const queue: QueueSender = { send: (name, messages) => askMain((id) => ({ t: "queue", id, queue: name, messages })) };
 
 async function load(spec: AppSpec, warm: boolean): Promise<ComponentApp> {
   const component = await fromPosted(spec.component);
@@ -63,6 +76,7 @@ async function load(spec: AppSpec, warm: boolean): Promise<ComponentApp> {
     kvNamespaces: spec.kvNamespaces,
     queues: spec.queues,
     kv,
+    queue,
     limits: spec.limits,
     spares: spec.spares,
     onLog: (line) => post({ t: "log", line }),
@@ -90,6 +104,15 @@ function serve(m: Extract<ToWorker, { t: "request" }>): void {
     exchanges.delete(m.id);
     post({ t: "served", id: m.id, info });
   });
+}
+
+function runEvent(m: Extract<ToWorker, { t: "event" }>): void {
+  const app = apps.get(m.key);
+  // The event id doubles as the CPU account's number, as a request's does.
+  const result = app
+    ? app.event(m.event, m.requestId, m.id)
+    : Promise.resolve({ ok: false as const, error: `app version ${m.key} is not loaded on this thread`, ms: 0 });
+  void result.then((r) => post({ t: "event.done", id: m.id, result: r }));
 }
 
 function stats(): FromWorker {
@@ -130,13 +153,9 @@ port.on("message", (m: ToWorker) => {
     }
     case "ack": return exchanges.get(m.id)?.res.ack(m.bytes);
     case "stats": return post(stats());
-    case "kv.done": {
-      const w = kvWaiters.get(m.id);
-      kvWaiters.delete(m.id);
-      if (m.error) w?.reject(Object.assign(new Error(m.error.message), { kvError: m.error.kvError ?? "unavailable" }));
-      else w?.resolve();
-      return;
-    }
+    case "kv.done": return answered(m.id, m.error && Object.assign(new Error(m.error.message), { kvError: m.error.kvError ?? "unavailable" }));
+    case "queue.done": return answered(m.id, m.error === undefined ? undefined : new Error(m.error));
+    case "event": return runEvent(m);
   }
 });
 
