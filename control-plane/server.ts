@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { Auth, loadOrCreateToken } from "./auth.ts";
 import { createApi } from "./api/router.ts";
 import { DeployCoordinator } from "./deploy/coordinator.ts";
+import { startEvents, type Events, type EventsOptions } from "./events/service.ts";
 import { LiveRegions } from "./deploy/live-regions.ts";
 import { MiB } from "./http/body.ts";
 import { nodeListener } from "./http/node-adapter.ts";
@@ -22,6 +23,8 @@ export interface ControlPlaneOptions {
   pingMs?: number;
   /** Largest version upload (64 MiB). */
   maxUploadBytes?: number;
+  /** Queue delivery and cron tunables (spec/events.md). */
+  events?: EventsOptions;
 }
 
 export interface ControlPlane {
@@ -32,6 +35,8 @@ export interface ControlPlane {
   regionToken: string;
   /** Where each token came from (an env var or a file in the data dir). */
   tokenSources: { admin: string; region: string };
+  /** Queues and crons. */
+  events: Events;
   close(): Promise<void>;
 }
 
@@ -43,11 +48,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const live = new LiveRegions();
   const deploys = new DeployCoordinator(store, live, { deadlineMs: options.deadlineMs });
   deploys.resume();
+  const events = await startEvents(store, live, region.token, options.events);
   const closing = new AbortController();
   const auth = new Auth({ adminToken: admin.token, regionToken: region.token, findAppByDigest: (d) => store.apps.findByTokenDigest(d) });
   const handle = createApi({
     store, auth, live, deploys, regionToken: region.token, closing: closing.signal,
-    pingMs: options.pingMs ?? 5000, maxUploadBytes: options.maxUploadBytes ?? 64 * MiB,
+    pingMs: options.pingMs ?? 5000, maxUploadBytes: options.maxUploadBytes ?? 64 * MiB, events,
   });
   const server = createServer({ keepAliveTimeout: 10_000, requestTimeout: 0 }, nodeListener(handle));
   const host = options.host ?? "127.0.0.1";
@@ -67,9 +73,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     adminToken: admin.token,
     regionToken: region.token,
     tokenSources: { admin: admin.source, region: region.source },
+    events,
     close() {
       closed ??= (async () => {
         deploys.close();
+        await events.close();
         closing.abort();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();

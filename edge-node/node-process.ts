@@ -15,9 +15,10 @@
 // --data: the region store's directory (default with a control plane: .outpost/regions/<name>)
 // --idle-mb: idle instance memory kept per thread before LRU eviction (default 512)
 // --modules-mb: component bytes whose compiled modules stay loaded before LRU eviction (default 2048)
+// --dev-triggers: open `/__outpost/scheduled?cron=` to run scheduled() by hand (development only)
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { formatLogLine } from "../runtime/logs.ts";
+import { formatLogLine, type LogSink } from "../runtime/logs.ts";
 import { RuntimePool } from "../runtime/pool/pool.ts";
 import { AppRegistry } from "./apps.ts";
 import { deployFromDisk, manifestsIn } from "./local-apps.ts";
@@ -47,6 +48,7 @@ const { values, positionals } = parseArgs({
     "idle-mb": { type: "string" },
     "modules-mb": { type: "string" },
     quiet: { type: "boolean", default: false },
+    "dev-triggers": { type: "boolean", default: false },
   },
 });
 
@@ -66,6 +68,10 @@ const stopSweeping = store ? startSweeping(store) : () => undefined;
 
 const metrics = new NodeMetrics({ region });
 const logs = new LogHub();
+const onLog: LogSink = (line) => {
+  logs.publish(line);
+  if (!values.quiet || line.level === "error" || line.source === "host") process.stdout.write(formatLogLine(line) + "\n");
+};
 const kvOptions: WorkerKvOptions | null = store && { path: store.path, stamps: store.stamps.buffer };
 const pool = new RuntimePool({
   moduleBytes: values["modules-mb"] ? Number(values["modules-mb"]) * 1024 * 1024 : undefined,
@@ -73,10 +79,8 @@ const pool = new RuntimePool({
   cacheDir: values["cache-dir"]!,
   threads: values.threads ? Number(values.threads) : undefined,
   idleBytesPerThread: values["idle-mb"] ? Number(values["idle-mb"]) * 1024 * 1024 : undefined,
-  onLog: (line) => {
-    logs.publish(line);
-    if (!values.quiet || line.level === "error" || line.source === "host") process.stdout.write(formatLogLine(line) + "\n");
-  },
+  onLog,
+  queue: cp ? { send: (queue, messages) => cp.queueSend(queue, messages) } : undefined,
   kv: kvOptions && kvWriter ? { module: new URL("./store/worker-kv.ts", import.meta.url).href, options: kvOptions, write: (w) => kvWriter.write(w) } : undefined,
 });
 await pool.start();
@@ -97,7 +101,7 @@ for (const path of positionals) {
 const deployMs = performance.now() - t;
 let replica: Replica | null = null;
 const server = createEdgeServer({
-  region, registry, metrics, logs, regionToken: token,
+  region, registry, metrics, logs, regionToken: token, log: onLog, devTriggers: values["dev-triggers"],
   status: () => (replica ? { sync: replica.status() } : store ? { sync: { appliedSeq: store.appliedSeq, connected: false } } : {}),
 });
 await new Promise<void>((resolve) => server.listen(Number(values.port), values.host, () => resolve()));

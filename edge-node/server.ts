@@ -1,10 +1,15 @@
 // The edge node's HTTP server: routes each request by host and path to an app, picks the version
 // of the app's active set that serves it, and lets the runtime pool serve it; answers 404 when no
 // route matches; `/_outpost/health` reports the node, `/_outpost/metrics` its per-app metrics in
-// Prometheus text format and `/_outpost/logs?app=` streams an app's log lines (region token).
+// Prometheus text format, `/_outpost/logs?app=` streams an app's log lines and `/_outpost/events`
+// runs a cron firing or queue batch the control plane assigns (both need the region token);
+// `/__outpost/scheduled` triggers scheduled() on a development node only.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import type { LogSink } from "../runtime/logs.ts";
 import type { AppRegistry } from "./apps.ts";
+import { DEV_SCHEDULED_PATH, serveDevScheduled } from "./dev-trigger.ts";
+import { serveEvents } from "./events-endpoint.ts";
 import type { LogHub } from "./log-hub.ts";
 import { serveLogs } from "./logs-endpoint.ts";
 import { NodeMetrics } from "./metrics.ts";
@@ -18,6 +23,10 @@ export interface EdgeServerOptions {
   logs?: LogHub;
   /** The region token that `/_outpost/logs` requires. */
   regionToken?: string;
+  /** Where event runs are logged (the node's log sink; default: the hub, if any). */
+  log?: LogSink;
+  /** Opens `/__outpost/scheduled` (development nodes only). */
+  devTriggers?: boolean;
   /** Extra fields for `/_outpost/health` (e.g. the replica's sync state). */
   status?(): Record<string, unknown>;
 }
@@ -31,6 +40,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 export function createEdgeServer(opts: EdgeServerOptions): Server {
   const { registry, region } = opts;
   const metrics = opts.metrics ?? new NodeMetrics({ region });
+  const log: LogSink = opts.log ?? ((line) => opts.logs?.publish(line));
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const host = req.headers.host ?? "";
     const path = (req.url ?? "/").split("?")[0];
@@ -56,6 +66,8 @@ export function createEdgeServer(opts: EdgeServerOptions): Server {
       return res.end(text);
     }
     if (path === "/_outpost/logs" && opts.logs) return serveLogs(req, res, { hub: opts.logs, region, regionToken: opts.regionToken });
+    if (path === "/_outpost/events") return serveEvents(req, res, { registry, region, regionToken: opts.regionToken, log });
+    if (path === DEV_SCHEDULED_PATH && opts.devTriggers) return serveDevScheduled(req, res, { registry, region, log });
     const name = registry.routes.match(host, path);
     const deployment = name ? registry.pick(name) : undefined;
     if (!deployment) {

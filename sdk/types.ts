@@ -34,28 +34,56 @@ export interface MessageBatch<Body = unknown> {
 
 export type KVValueType = "text" | "json" | "arrayBuffer" | "stream";
 
+export interface KVGetOptions<Type extends KVValueType = KVValueType> {
+  type?: Type;
+  /** Accepted for Workers compatibility and ignored: reads come from the region's replica. */
+  cacheTtl?: number;
+}
+
+export type KVPutValue = string | ArrayBuffer | ArrayBufferView | ReadableStream;
+
 export interface KVPutOptions {
-  /** Seconds since the Unix epoch. */
+  /** Seconds since the Unix epoch; at least 60 s from now. */
   expiration?: number;
   /** Seconds from now; at least 60. */
   expirationTtl?: number;
+  /** Any JSON-serializable value, at most 1024 bytes as JSON. */
   metadata?: unknown;
+}
+
+export interface KVListOptions {
+  prefix?: string | null;
+  /** 1-1000; defaults to 1000. */
+  limit?: number;
+  /** The `cursor` of the previous page. */
+  cursor?: string | null;
 }
 
 export interface KVListKey<Metadata = unknown> { name: string; expiration?: number; metadata?: Metadata }
 export type KVListResult<Metadata = unknown> =
-  | { keys: KVListKey<Metadata>[]; list_complete: false; cursor: string }
-  | { keys: KVListKey<Metadata>[]; list_complete: true; cursor?: undefined };
+  | { keys: KVListKey<Metadata>[]; list_complete: false; cursor: string; cacheStatus: null }
+  | { keys: KVListKey<Metadata>[]; list_complete: true; cacheStatus: null };
 
+export interface KVValueWithMetadata<Value, Metadata> { value: Value | null; metadata: Metadata | null; cacheStatus: null }
+
+/** A KV namespace binding (`kv_namespaces` in the config), with Workers KV's API. */
 export interface KVNamespace {
-  get(key: string, options?: "text" | { type?: "text" }): Promise<string | null>;
-  get<T = unknown>(key: string, options: "json" | { type: "json" }): Promise<T | null>;
-  get(key: string, options: "arrayBuffer" | { type: "arrayBuffer" }): Promise<ArrayBuffer | null>;
-  get(key: string, options: "stream" | { type: "stream" }): Promise<ReadableStream | null>;
-  getWithMetadata<Metadata = unknown>(key: string, options?: KVValueType | { type?: KVValueType }): Promise<{ value: any; metadata: Metadata | null }>;
-  put(key: string, value: string | ArrayBuffer | ArrayBufferView | ReadableStream, options?: KVPutOptions): Promise<void>;
+  get(key: string, options?: "text" | KVGetOptions<"text">): Promise<string | null>;
+  get<T = unknown>(key: string, options: "json" | KVGetOptions<"json">): Promise<T | null>;
+  get(key: string, options: "arrayBuffer" | KVGetOptions<"arrayBuffer">): Promise<ArrayBuffer | null>;
+  get(key: string, options: "stream" | KVGetOptions<"stream">): Promise<ReadableStream | null>;
+  getWithMetadata<Metadata = unknown>(key: string, options?: "text" | KVGetOptions<"text">): Promise<KVValueWithMetadata<string, Metadata>>;
+  getWithMetadata<T = unknown, Metadata = unknown>(key: string, options: "json" | KVGetOptions<"json">): Promise<KVValueWithMetadata<T, Metadata>>;
+  getWithMetadata<Metadata = unknown>(key: string, options: "arrayBuffer" | KVGetOptions<"arrayBuffer">): Promise<KVValueWithMetadata<ArrayBuffer, Metadata>>;
+  getWithMetadata<Metadata = unknown>(key: string, options: "stream" | KVGetOptions<"stream">): Promise<KVValueWithMetadata<ReadableStream, Metadata>>;
+  /** Bulk reads: up to 100 keys, as text or JSON; a Map with every key (null when missing). */
+  get(keys: string[], options?: "text" | KVGetOptions<"text">): Promise<Map<string, string | null>>;
+  get<T = unknown>(keys: string[], options: "json" | KVGetOptions<"json">): Promise<Map<string, T | null>>;
+  getWithMetadata<Metadata = unknown>(keys: string[], options?: "text" | KVGetOptions<"text">): Promise<Map<string, KVValueWithMetadata<string, Metadata>>>;
+  getWithMetadata<T = unknown, Metadata = unknown>(keys: string[], options: "json" | KVGetOptions<"json">): Promise<Map<string, KVValueWithMetadata<T, Metadata>>>;
+  put(key: string, value: KVPutValue, options?: KVPutOptions): Promise<void>;
   delete(key: string): Promise<void>;
-  list<Metadata = unknown>(options?: { prefix?: string; limit?: number; cursor?: string }): Promise<KVListResult<Metadata>>;
+  list<Metadata = unknown>(options?: KVListOptions): Promise<KVListResult<Metadata>>;
 }
 
 export type QueueContentType = "json" | "text" | "bytes" | "v8";

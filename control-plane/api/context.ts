@@ -2,6 +2,7 @@
 // the region token (to call regions) and tunables.
 import type { Auth } from "../auth.ts";
 import type { DeployCoordinator } from "../deploy/coordinator.ts";
+import type { Events } from "../events/service.ts";
 import type { LiveRegions } from "../deploy/live-regions.ts";
 import type { Store } from "../store/store.ts";
 import type { RouterType } from "itty-router";
@@ -19,6 +20,8 @@ export interface ApiContext {
   maxUploadBytes: number;
   /** Aborts when the CP shuts down: long-lived streams end cleanly. */
   closing: AbortSignal;
+  /** Queues and crons (spec/events.md). */
+  events: Events;
 }
 
 export type ApiRouter = RouterType;

@@ -1,7 +1,7 @@
 // How a deployment is shown by the API: its state, the propagation time, and one row per region
 // (`pending | prepared | failed | active`) with the region's own prepare time and when it acked and served.
 import type { ApiContext } from "./context.ts";
-import type { DeploymentRecord, RegionDeployState } from "../store/types.ts";
+import type { DeploymentRecord, PreparePhases, RegionDeployState } from "../store/types.ts";
 
 export interface RegionRow {
   name: string;
@@ -9,6 +9,8 @@ export interface RegionRow {
   live: boolean;
   /** The region's own prepare time (fetch, verify, compile, warm), as it reported it. */
   prepareMs?: number;
+  /** How `prepareMs` splits, plus `ackMs`: the rest of the time to the ack (log delivery, queueing, the ack's trip). */
+  phases?: PreparePhases & { ackMs: number };
   /** From `prepare` appended to the ack received. */
   ackMs?: number;
   /** From `prepare` appended to the region reporting it applied `activate` (progress is at most 1/s). */
@@ -25,6 +27,7 @@ export function deploymentView(ctx: ApiContext, d: DeploymentRecord) {
     const row: RegionRow = { name, state: active ? "active" : (r?.state ?? "pending"), live: ctx.live.isLive(name) };
     if (r?.ms !== undefined) row.prepareMs = r.ms;
     if (r?.ackAt !== undefined) row.ackMs = r.ackAt - d.createdAt;
+    if (r?.phases !== undefined) row.phases = { ...r.phases, ackMs: Math.max(0, (row.ackMs ?? 0) - (r.ms ?? 0)) };
     if (r?.activeAt !== undefined) row.activeMs = r.activeAt - d.createdAt;
     if (r?.error !== undefined) row.error = r.error;
     return row;

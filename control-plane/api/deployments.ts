@@ -4,9 +4,10 @@ import type { IRequest } from "itty-router";
 import { requireApp, requireRegion } from "../auth.ts";
 import { badField, optionalIntField, readObject } from "../http/body.ts";
 import { HttpError, json, notFound } from "../http/errors.ts";
-import type { DeploymentRecord } from "../store/types.ts";
+import type { DeploymentRecord, PreparePhases } from "../store/types.ts";
 import type { ApiContext, ApiRouter } from "./context.ts";
 import { deploymentView } from "./deployment-view.ts";
+import { checkConsumerConflicts } from "../events/consumers.ts";
 import { appName, checkRegionName, existingApp, rawParam } from "./params.ts";
 
 const BODY_LIMIT = 64 * 1024;
@@ -28,6 +29,7 @@ function parseVersions(value: unknown): { version: number; percent: number }[] {
 
 async function start(ctx: ApiContext, app: string, versions: { version: number; percent: number }[], kind: DeploymentRecord["kind"], body: Record<string, unknown>): Promise<Response> {
   const deadlineMs = optionalIntField(body, "deadlineMs", 1, 600_000);
+  checkConsumerConflicts(ctx.store, app, versions); // one consumer per queue: 409 (spec/events.md)
   if (body.wait !== undefined && typeof body.wait !== "boolean") throw badField("wait", "must be a boolean");
   const result = await ctx.deploys.deploy(app, versions, kind, deadlineMs);
   if (!result.ok) throw notFound(result.message);
@@ -86,12 +88,21 @@ export function deploymentRoutes(router: ApiRouter, ctx: ApiContext): void {
     if (typeof body.ok !== "boolean") throw badField("ok", "must be a boolean");
     if (body.error !== undefined && typeof body.error !== "string") throw badField("error", "must be a string");
     if (body.ms !== undefined && (typeof body.ms !== "number" || !(body.ms >= 0))) throw badField("ms", "must be a number of milliseconds");
-    const ack: { ok: boolean; error?: string; ms?: number } = { ok: body.ok };
+    const ack: { ok: boolean; error?: string; ms?: number; phases?: PreparePhases } = { ok: body.ok };
     if (typeof body.error === "string") ack.error = body.error.slice(0, 2000);
     if (typeof body.ms === "number") ack.ms = body.ms;
+    if (body.phases !== undefined) ack.phases = phasesField(body.phases);
     const d = await ctx.deploys.ack(id, region, ack);
     if (!d) throw notFound(`deployment '${id}' does not exist`);
     void ctx.store.regions.seen(region).catch(() => {});
     return json(deploymentView(ctx, d));
   });
+}
+
+/** An ack's `phases`: the region's prepare time per phase, each a number of milliseconds. */
+function phasesField(value: unknown): PreparePhases {
+  const o = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  const phases = { fetchMs: o.fetchMs, verifyMs: o.verifyMs, compileMs: o.compileMs, warmMs: o.warmMs };
+  for (const [k, v] of Object.entries(phases)) if (typeof v !== "number" || !(v >= 0)) throw badField(`phases.${k}`, "must be a number of milliseconds");
+  return phases as PreparePhases;
 }

@@ -6,6 +6,7 @@ import type { IRequest } from "itty-router";
 import { request as undiciRequest } from "undici";
 import { setTimeout as sleep } from "node:timers/promises";
 import { requireApp } from "../auth.ts";
+import { CP_LOG_REGION } from "../events/event-log.ts";
 import { ndjsonLines } from "../http/ndjson.ts";
 import type { ApiContext, ApiRouter } from "./context.ts";
 import { appName, existingApp } from "./params.ts";
@@ -80,8 +81,11 @@ export function logsFanInRoutes(router: ApiRouter, ctx: ApiContext): void {
         };
         scan();
         const timer = setInterval(scan, RESCAN_MS);
+        // The CP's own lines for the app (cron firings, queue batches: spec/events.md).
+        const offEvents = ctx.events.log.subscribe(app, (line) => emit(JSON.stringify({ region: CP_LOG_REGION, ...line })));
         stop.signal.addEventListener("abort", () => {
           clearInterval(timer);
+          offEvents();
           request.signal.removeEventListener("abort", onAbort);
           ctx.closing.removeEventListener("abort", onAbort);
           try {

@@ -1,5 +1,5 @@
 // A typed client of the control plane's HTTP API (spec/replication.md) over undici, for the CLI, tests
-// and benches: versions, deployments, rollback, KV, status and the logs tail. Every failure is an
+// and benches: versions, deployments, rollback, KV, secrets, status and the logs tail. Every failure is an
 // ApiError carrying the HTTP status (0 when unreachable) and the CP's `error` code and message.
 import { Agent, request, type Dispatcher } from "undici";
 import { pack, unpack } from "msgpackr";
@@ -20,6 +20,7 @@ export interface StatusRegion { name: string; url: string; connected: boolean; a
 export interface StatusView { head: number; regions: StatusRegion[]; apps: (AppSummary & { tokens: number })[] }
 export interface DeployOptions { wait?: boolean; deadlineMs?: number }
 export interface KvPutOptions { metadata?: unknown; expiration?: number; expirationTtl?: number }
+export interface SecretSummary { name: string; createdAt: number; updatedAt: number }
 export interface KvValue { key: string; value: Uint8Array; metadata: unknown; expiration: number | null; seq: number }
 
 export class ApiError extends Error {
@@ -53,7 +54,7 @@ export class ControlPlaneClient {
     this.#dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: opts.connections ?? 8 });
   }
 
-  async #send(method: Dispatcher.HttpMethod, path: string, body: Body = {}, extra: { accept?: string; signal?: AbortSignal; bodyTimeout?: number } = {}): Promise<Dispatcher.ResponseData> {
+  async #send(method: Dispatcher.HttpMethod, path: string, body: Body = {}, extra: { accept?: string; signal?: AbortSignal; bodyTimeout?: number; reset?: boolean } = {}): Promise<Dispatcher.ResponseData> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` };
     let payload: string | Buffer | Uint8Array | undefined;
     if (body.json !== undefined) { headers["content-type"] = "application/json"; payload = JSON.stringify(body.json); }
@@ -63,7 +64,7 @@ export class ControlPlaneClient {
     const call = `${method} ${path.split("?")[0]}`;
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(this.url + path, { method, headers, body: payload, signal: extra.signal, dispatcher: this.#dispatcher, headersTimeout: 60_000, bodyTimeout: extra.bodyTimeout ?? 60_000 });
+      res = await request(this.url + path, { method, headers, body: payload, signal: extra.signal, dispatcher: this.#dispatcher, headersTimeout: 60_000, bodyTimeout: extra.bodyTimeout ?? 60_000, reset: extra.reset });
     } catch (err) {
       if (extra.signal?.aborted) throw err;
       const e = err as Error & { code?: string };
@@ -154,9 +155,27 @@ export class ControlPlaneClient {
     return this.#json("GET", `/v1/kv/${enc(namespace)}${qs}`);
   }
 
-  /** The app's live log lines from every region (NDJSON, one line at a time) until `signal` aborts. */
-  async *logs(app: string, signal?: AbortSignal): AsyncGenerator<string> {
-    const res = await this.#send("GET", `/v1/apps/${enc(app)}/logs`, {}, { signal, bodyTimeout: 0 });
+  /** Sets a secret (its value is sent once and never answered). */
+  secretPut(app: string, name: string, value: string): Promise<SecretSummary & { app: string; seq: number; created: boolean }> {
+    return this.#json("PUT", `/v1/apps/${enc(app)}/secrets/${enc(name)}`, { json: { value } });
+  }
+
+  /** The app's secret names and times (never values). */
+  secrets(app: string): Promise<{ app: string; secrets: SecretSummary[] }> { return this.#json("GET", `/v1/apps/${enc(app)}/secrets`); }
+
+  secretDelete(app: string, name: string): Promise<{ app: string; name: string; deleted: boolean; seq: number }> {
+    return this.#json("DELETE", `/v1/apps/${enc(app)}/secrets/${enc(name)}`);
+  }
+
+  /**
+   * The app's live log lines from every region (NDJSON, one line at a time) until `signal` aborts or the
+   * stream ends; `onOpen` is called once the control plane has answered.
+   */
+  async *logs(app: string, signal?: AbortSignal, onOpen?: () => void): AsyncGenerator<string> {
+    // Its own connection, closed with the stream: a reconnect must not reuse a socket to a control plane
+    // that is shutting down (it would answer, then cut the stream again).
+    const res = await this.#send("GET", `/v1/apps/${enc(app)}/logs`, {}, { signal, bodyTimeout: 0, reset: true });
+    onOpen?.();
     try {
       yield* ndjsonLines(res.body);
     } catch (err) {

@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { timingSafeEqual } from "node:crypto";
 import type { StoreCore } from "./core.ts";
+import { secretRange } from "./keys.ts";
 import type { AppRecord, Manifest, VersionRecord } from "./types.ts";
 
 export function newApp(name: string, now: number): AppRecord {
@@ -96,8 +97,8 @@ export class AppStore {
   }
 
   /**
-   * Deletes the app, its versions and its pending deployment, and appends `app.delete`. Artifacts stay (they
-   * are content-addressed and may be shared). Answers the entry's seq, or null for an unknown app.
+   * Deletes the app, its versions, its secrets and its pending deployment, and appends `app.delete`. Artifacts
+   * stay (they are content-addressed and may be shared). Answers the entry's seq, or null for an unknown app.
    */
   delete(app: string): Promise<number | null> {
     const dbs = this.#core.dbs;
@@ -106,6 +107,7 @@ export class AppStore {
       if (!rec) return null;
       const pending = rec.pendingDeployId ? dbs.deployments.get(rec.pendingDeployId) : undefined;
       for (const v of this.versions(app)) dbs.versions.remove([app, v.version]);
+      for (const { key } of dbs.secrets.getRange(secretRange(app))) if (key[0] === app) dbs.secrets.remove(key);
       dbs.apps.remove(app);
       if (pending && pending.state === "preparing") dbs.deployments.put(pending.id, { ...pending, state: "superseded", error: "the app was deleted" });
       return append({ t: "app.delete", app }).seq;

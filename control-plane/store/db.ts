@@ -3,7 +3,8 @@
 import { mkdirSync } from "node:fs";
 import { open, type Database, type RootDatabase } from "lmdb";
 import type { KvStoredEntry } from "../kv/semantics.ts";
-import type { AppRecord, DeploymentRecord, RegionRecord, VersionRecord } from "./types.ts";
+import type { FiringRecord, StoredMessage } from "../events/types.ts";
+import type { AppRecord, DeploymentRecord, RegionRecord, SecretRecord, VersionRecord } from "./types.ts";
 
 export interface Dbs {
   env: RootDatabase;
@@ -21,6 +22,12 @@ export interface Dbs {
   regions: Database<RegionRecord, string>;
   /** deployId -> deployment bookkeeping (CP-local, not replicated). */
   deployments: Database<DeploymentRecord, string>;
+  /** [queue, visibleAt, id] -> queue message (CP-local; spec/events.md). */
+  queueMessages: Database<StoredMessage, [string, number, string]>;
+  /** [app, scheduledTime, cron] -> cron firing (CP-local; spec/events.md). */
+  cronFirings: Database<FiringRecord, [string, number, string]>;
+  /** [app, name] -> secret (value included; never listed by the API). */
+  secrets: Database<SecretRecord, [string, string]>;
 }
 
 export function openDbs(path: string): Dbs {
@@ -35,5 +42,8 @@ export function openDbs(path: string): Dbs {
     log: env.openDB<Buffer, number>({ name: "log", encoding: "binary", keyEncoding: "uint32" }),
     regions: env.openDB<RegionRecord, string>({ name: "regions", encoding: "msgpack" }),
     deployments: env.openDB<DeploymentRecord, string>({ name: "deployments", encoding: "msgpack" }),
+    queueMessages: env.openDB<StoredMessage, [string, number, string]>({ name: "queue-messages", encoding: "msgpack" }),
+    cronFirings: env.openDB<FiringRecord, [string, number, string]>({ name: "cron-firings", encoding: "msgpack" }),
+    secrets: env.openDB<SecretRecord, [string, string]>({ name: "secrets", encoding: "msgpack" }),
   };
 }

@@ -1,7 +1,7 @@
 // Deployments: the `prepare` and `activate` mutations (each with its log entry, in one transaction) and
 // the CP-local bookkeeping around them: acks per region, failure, supersession, when regions went active.
 import type { StoreCore } from "./core.ts";
-import type { DeploymentRecord, PreparedVersion, RegionDeployRecord, VersionRef } from "./types.ts";
+import type { DeploymentRecord, PreparedVersion, PreparePhases, RegionDeployRecord, VersionRef } from "./types.ts";
 
 export type PrepareResult =
   | { ok: true; deployment: DeploymentRecord; superseded: string | null }
@@ -96,13 +96,15 @@ export class DeploymentStore {
   }
 
   /** Records a region's ack; answers the updated record, or null for an unknown deployment. */
-  recordAck(id: string, region: string, ack: { ok: boolean; error?: string; ms?: number }): Promise<DeploymentRecord | null> {
+  recordAck(id: string, region: string, ack: { ok: boolean; error?: string; ms?: number; phases?: PreparePhases }): Promise<DeploymentRecord | null> {
     const dbs = this.#core.dbs;
     return this.#core.write((_append, now) => {
       const d = dbs.deployments.get(id);
       if (!d) return null;
       const r: RegionDeployRecord = { ...d.regions[region], state: ack.ok ? "prepared" : "failed", ackAt: now };
       if (ack.ms !== undefined) r.ms = ack.ms;
+      if (ack.phases !== undefined) r.phases = ack.phases;
+      else delete r.phases;
       if (ack.error !== undefined) r.error = ack.error;
       else delete r.error;
       const next = { ...d, regions: { ...d.regions, [region]: r } };

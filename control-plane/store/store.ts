@@ -1,4 +1,4 @@
-// The control plane's store: one LMDB environment holding apps, versions, artifacts, KV, regions,
+// The control plane's store: one LMDB environment holding apps, versions, artifacts, KV, secrets, regions,
 // deployments and the change log; durable across restarts. `Store.open(dir)` is the entry point.
 import { openDbs } from "./db.ts";
 import { StoreCore } from "./core.ts";
@@ -6,6 +6,7 @@ import { AppStore } from "./apps.ts";
 import { DeploymentStore } from "./deployments.ts";
 import { KvStore } from "./kv.ts";
 import { RegionStore } from "./regions.ts";
+import { SecretStore } from "./secrets.ts";
 import type { LogEntry } from "./types.ts";
 
 export class Store {
@@ -14,6 +15,7 @@ export class Store {
   readonly deployments: DeploymentStore;
   readonly kv: KvStore;
   readonly regions: RegionStore;
+  readonly secrets: SecretStore;
   #closed = false;
 
   private constructor(core: StoreCore) {
@@ -22,6 +24,7 @@ export class Store {
     this.deployments = new DeploymentStore(core);
     this.kv = new KvStore(core);
     this.regions = new RegionStore(core);
+    this.secrets = new SecretStore(core);
   }
 
   static open(dir: string): Store {

@@ -45,6 +45,17 @@ export interface AppRecord {
 
 export type { KvStoredEntry as KvRecord } from "../kv/semantics.ts";
 
+/** One secret of an app (`secrets` db). The value never leaves the CP except on the log stream. */
+export interface SecretRecord {
+  app: string;
+  name: string;
+  value: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The seq of the entry that last set it. */
+  seq: number;
+}
+
 export interface RegionRecord {
   name: string;
   url: string;
@@ -53,12 +64,26 @@ export interface RegionRecord {
   appliedSeq: number;
 }
 
+/** A region's prepare, phase by phase (ms, summed over the deployment's versions). */
+export interface PreparePhases {
+  /** Downloading the artifact from the CP (0 when the region had it). */
+  fetchMs: number;
+  /** Checking its SHA-256 and writing it to the region store. */
+  verifyMs: number;
+  /** Transpiling (cached by content hash) and compiling its core modules with the memory limit applied. */
+  compileMs: number;
+  /** Loading it on a runtime thread and serving the warm-up request. */
+  warmMs: number;
+}
+
 export type RegionDeployState = "pending" | "prepared" | "failed" | "active";
 
 export interface RegionDeployRecord {
   state: "prepared" | "failed";
   /** The replica's own prepare time (fetch + verify + compile + warm), as it reported it. */
   ms?: number;
+  /** How the replica's prepare time splits into phases, as it reported it. */
+  phases?: PreparePhases;
   error?: string;
   /** When the CP received the ack. */
   ackAt: number;
@@ -138,7 +163,21 @@ export interface AppDeleteEntry extends Stamp {
   app: string;
 }
 
-export type LogEntry = VersionEntry | PrepareEntry | ActivateEntry | KvPutEntry | KvDeleteEntry | AppDeleteEntry;
+/** A secret set or changed. Carries the value in clear text: the log stream is region-token only. */
+export interface SecretPutEntry extends Stamp {
+  t: "secret.put";
+  app: string;
+  name: string;
+  value: string;
+}
+
+export interface SecretDeleteEntry extends Stamp {
+  t: "secret.delete";
+  app: string;
+  name: string;
+}
+
+export type LogEntry = VersionEntry | PrepareEntry | ActivateEntry | KvPutEntry | KvDeleteEntry | AppDeleteEntry | SecretPutEntry | SecretDeleteEntry;
 
 /** A log entry before the log stamps it. */
 export type NewLogEntry = LogEntry extends infer E ? (E extends LogEntry ? Omit<E, "seq" | "ts"> : never) : never;

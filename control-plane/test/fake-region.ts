@@ -1,6 +1,11 @@
 // A minimal region for tests: follows the real log stream with the real follower, keeps appliedSeq,
 // and on `prepare` fetches each artifact, verifies its sha256 and acks (ok or refused) through the API.
+// `serveEvents` also answers `POST /_outpost/events` (spec/events.md) on a real HTTP server.
 import { createHash } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pack, unpack } from "msgpackr";
+import type { AppEvent, EventResult } from "../../runtime/events.ts";
 import { followLog, type LogFollower } from "../client/log-follower.ts";
 import type { LogEntry, LogFrame } from "../store/types.ts";
 import { call, REGION } from "./helpers.ts";
@@ -15,6 +20,9 @@ export interface FakeRegionOptions {
   from?: number;
 }
 
+/** What a fake region does with an event: an EventResult (200), or another status with a JSON error. */
+export type EventHandler = (app: string, event: AppEvent) => EventResult | { status: number; error: string } | Promise<EventResult | { status: number; error: string }>;
+
 export class FakeRegion {
   readonly name: string;
   readonly entries: LogEntry[] = [];
@@ -25,6 +33,9 @@ export class FakeRegion {
   #held: (() => Promise<void>)[] = [];
   #options: FakeRegionOptions;
   #base: string;
+  #server: Server | null = null;
+  /** Every event received on `/_outpost/events`, in arrival order. */
+  readonly events: { app: string; event: AppEvent; at: number }[] = [];
 
   constructor(base: string, name: string, options: FakeRegionOptions = {}) {
     this.name = name;
@@ -87,7 +98,36 @@ export class FakeRegion {
     await call(this.#base, "POST", `/v1/regions/${this.name}/progress`, { token: REGION, json: { appliedSeq: this.appliedSeq } });
   }
 
-  stop(): Promise<void> {
+  /** Answers `POST /_outpost/events` with `handler` on a free port and registers that URL. */
+  async serveEvents(handler: EventHandler): Promise<string> {
+    const server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const reply = (status: number, type: string, body: Buffer | string) => {
+        res.writeHead(status, { "content-type": type });
+        res.end(body);
+      };
+      if (req.method !== "POST" || req.url !== "/_outpost/events") return reply(404, "application/json", JSON.stringify({ error: "not_found" }));
+      if (req.headers.authorization !== `Bearer ${REGION}`) return reply(401, "application/json", JSON.stringify({ error: "unauthorized" }));
+      const { app, event } = unpack(Buffer.concat(chunks)) as { app: string; event: AppEvent };
+      this.events.push({ app, event, at: Date.now() });
+      const out = await handler(app, event);
+      if ("status" in out) return reply(out.status, "application/json", JSON.stringify({ error: out.error }));
+      reply(200, "application/x-msgpack", pack(out));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    this.#server = server;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await this.register(url);
+    return url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
     return this.#follower.stop();
   }
 }

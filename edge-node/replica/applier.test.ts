@@ -1,74 +1,22 @@
 // Unit tests of applying the change log to a region, with a fake control plane (artifact fetcher,
 // acks) and a fake runtime pool under the real AppRegistry: prepare loads without routing and
 // acks; a SHA-256 mismatch is refused, acked as failed and never loaded; activate switches (and
-// prepares first after downtime); transient failures leave the entry to be retried; a restart
-// restores the active deployments from the store alone; gradual deploys split by percent.
+// prepares first after downtime); a live version entry prefetches its artifact; transient failures
+// leave the entry to be retried; a restart restores the active deployments from the store alone;
+// gradual deploys split by percent.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { AppRegistry } from "../apps.ts";
-import { RegionStore } from "../store/region-store.ts";
-import { parseRoutePattern, type Route } from "../../sdk/config/routes.ts";
-import type { Manifest } from "../../sdk/build/index.ts";
-import { Applier } from "./applier.ts";
-import { sha256Hex } from "./artifacts.ts";
 import { CpError } from "./cp-client.ts";
-import type { LogEntry } from "./entries.ts";
+import { entries, manifest, removeFixtureDirs, setup } from "./applier-fixture.ts";
 import { restoreActive } from "./restore.ts";
 
-const dirs: string[] = [];
-const code = (s: string) => new Uint8Array(Buffer.from(`component ${s}`));
-const route = (p: string) => (parseRoutePattern(p) as { route: Route }).route;
-const manifest = (v: string): Manifest => ({
-  manifestVersion: 1, name: "shop", kind: "js", sha256: sha256Hex(code(v)), size: code(v).byteLength, imports: [], exports: [],
-  compatibilityDate: "2026-11-01", vars: { V: v }, secrets: [], kvNamespaces: [], queues: { producers: [], consumers: [] }, crons: [],
-  limits: { cpuMs: 50, memoryMb: 128, subrequests: 50, wallMs: 30_000, maxRequestBodyMb: 100, maxResponseBodyMb: 100 },
-  routes: [route("/*")], regions: null, builtWith: { outpost: "0", componentizeJs: null, jco: "0" },
-} as unknown as Manifest);
+const log = entries();
+const { at } = log;
+const versionEntry = (v: number) => log.version(v);
+const prepare = (v: number, id: string) => log.prepare(v, id);
+const activate = log.activate;
 
-function setup(dir = mkdtempSync(join(tmpdir(), "outpost-applier-"))) {
-  dirs.push(dir);
-  const store = new RegionStore(dir);
-  const loads: string[] = [];
-  const undeployed: string[] = [];
-  const pool = {
-    async deploy(spec: { name: string; version: string; bytes: Uint8Array }) {
-      loads.push(`${spec.name}@${spec.version}:${Buffer.from(spec.bytes).toString()}`);
-      return { key: `${spec.name}@${spec.version}`, loadMs: 1 };
-    },
-    undeploy(key: string) { undeployed.push(key); },
-  };
-  const registry = new AppRegistry(pool as never);
-  const served = new Map<string, Uint8Array>([["v1", code("v1")], ["v2", code("v2")]].map(([v, b]) => [sha256Hex(b as Uint8Array), b as Uint8Array]));
-  const cp = {
-    fetched: [] as string[],
-    acks: [] as Array<{ deployId: string; ok: boolean; error?: string }>,
-    corrupt: false,
-    down: false,
-    async artifact(sha: string) {
-      if (cp.down) throw new CpError("control plane unreachable", 0);
-      cp.fetched.push(sha);
-      const b = served.get(sha);
-      if (!b) throw new CpError(`no artifact with sha256 ${sha}`, 404);
-      return cp.corrupt ? new Uint8Array([...b, 0x42]) : b;
-    },
-    async ack(deployId: string, body: { ok: boolean; error?: string }) { cp.acks.push({ deployId, ok: body.ok, error: body.error }); },
-  };
-  const lines: string[] = [];
-  const applier = new Applier({ store, apps: registry, cp, region: "eu", say: (l) => lines.push(l) });
-  return { dir, store, registry, cp, loads, undeployed, applier, lines };
-}
-
-let seq = 0;
-const at = (e: object) => ({ seq: ++seq, ts: Date.now(), ...e }) as LogEntry;
-const versionEntry = (v: number) => at({ t: "version", app: "shop", version: v, sha256: manifest(`v${v}`).sha256, size: 9, manifest: manifest(`v${v}`) });
-const prepare = (v: number, id: string) => at({ t: "prepare", app: "shop", deployId: id, versions: [{ version: v, sha256: manifest(`v${v}`).sha256, percent: 100, manifest: manifest(`v${v}`) }] });
-const activate = (id: string, versions: Array<[number, number]>) =>
-  at({ t: "activate", app: "shop", deployId: id, versions: versions.map(([v, percent]) => ({ version: v, sha256: manifest(`v${v}`).sha256, percent })) });
-
-test.before.each(() => { seq = 0; });
+test.before.each(() => log.reset());
 
 test("prepare fetches, verifies, loads without routing and acks; activate routes it", async () => {
   const { store, registry, cp, loads, applier } = setup();
@@ -78,7 +26,11 @@ test("prepare fetches, verifies, loads without routing and acks; activate routes
   assert.ok(registry.prepared("shop@1"), "loaded on the pool");
   assert.is(registry.get("shop"), undefined, "not routed before activate");
   assert.is(registry.routes.match("x", "/"), null);
-  assert.equal(cp.acks, [{ deployId: "d1", ok: true, error: undefined }]);
+  assert.equal(cp.acks.map(({ phases: _, ...a }) => a), [{ deployId: "d1", ok: true, error: undefined }]);
+  const phases = cp.acks[0].phases!;
+  assert.equal(Object.keys(phases), ["fetchMs", "verifyMs", "compileMs", "warmMs"], "the ack reports the time of each phase");
+  assert.ok(Object.values(phases).every((ms) => ms >= 0));
+  assert.is(phases.warmMs, 1, "warm-up: the pool's load time");
   assert.ok(store.artifact(manifest("v1").sha256), "artifact kept in the store");
   assert.ok(store.version("shop", 1)?.preparedAt);
   await applier.apply(activate("d1", [[1, 100]]));
@@ -125,7 +77,7 @@ test("activate after downtime prepares first; the replaced version is dropped fr
 
 test("a transient failure leaves the entry unapplied; applying it again works", async () => {
   const { store, registry, cp, applier } = setup();
-  await applier.apply(versionEntry(1));
+  await applier.apply(versionEntry(1), { backlog: true }); // replayed: no prefetch
   cp.down = true;
   const p = prepare(1, "d1");
   try {
@@ -140,6 +92,19 @@ test("a transient failure leaves the entry unapplied; applying it again works", 
   assert.ok(await applier.apply(p));
   assert.ok(registry.prepared("shop@1"));
   assert.not.ok(await applier.apply(p), "and a replay of it is skipped");
+});
+
+test("a live version entry fetches its artifact ahead; the prepare uses that download instead of starting another", async () => {
+  const { store, cp, applier, lines } = setup();
+  await applier.apply(versionEntry(1)); // live: the download starts now
+  await applier.apply(prepare(1, "d1"));
+  assert.equal(cp.fetched, [manifest("v1").sha256], "fetched once");
+  assert.ok(lines.some((l) => /prepare shop v1 .*prepared in \d+ ms \(fetched 0\.0 MB, download started at upload\)/.test(l)), lines.join("\n"));
+  assert.ok(store.artifact(manifest("v1").sha256));
+  await applier.apply(versionEntry(2), { backlog: true }); // replayed: nothing fetched ahead
+  await new Promise((r) => setTimeout(r, 20));
+  assert.is(cp.fetched.length, 1);
+  assert.is(store.artifact(manifest("v2").sha256), undefined);
 });
 
 test("a restarted region serves its active deployment from the store alone", async () => {
@@ -183,5 +148,5 @@ test("app.delete removes the app, its versions and its artifacts", async () => {
   assert.is(store.artifact(manifest("v1").sha256), undefined);
 });
 
-test.after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+test.after(removeFixtureDirs);
 test.run();

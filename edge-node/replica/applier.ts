@@ -1,22 +1,25 @@
 // Applies the control plane's log entries to this region, in order, each committed with its seq:
-// `version` records a version's manifest; `prepare` fetches, verifies, loads and warms the
-// versions (not routed), then acks; `activate` switches the app's routes to the new version set
-// in one step (preparing first what this region lacks); `kv.*` writes the store; `app.delete`
-// removes the app. Errors that retrying may fix are thrown (the follower reconnects and the entry
+// `version` records a version's manifest (and, live, starts fetching its artifact); `prepare` fetches, verifies, compiles and warms the
+// versions (not routed), then acks with its time per phase; `activate` switches the app's routes
+// to the new version set in one step (preparing first what this region lacks); `kv.*` writes the
+// store; `secret.*` stores a secret and reloads the app with it; `app.delete` removes the app. In
+// a replayed backlog, a `prepare` or `activate` that a later entry makes moot is skipped
+// (catch-up.ts). Errors that retrying may fix are thrown (the follower reconnects and the entry
 // is applied again, idempotently); the others are logged, acked as failed, and the entry is done.
 import type { LogEntry, PrepareEntry, ActivateEntry } from "./entries.ts";
-import { versionKey } from "./entries.ts";
 import type { ControlPlaneApi } from "./cp-client.ts";
 import { CpError } from "./cp-client.ts";
-import type { ArtifactSource } from "./artifacts.ts";
+import { prefetchArtifact, type ArtifactSource } from "./artifacts.ts";
+import { activatedInVain, preparedInVain, type ApplyContext } from "./catch-up.ts";
 import { applyKvEntry } from "../store/kv-apply.ts";
 import type { RegionStore, StoredVersion } from "../store/region-store.ts";
-import { PrepareFailed, prepareVersion, type Deployer } from "./prepare-version.ts";
+import { addPhases, noPhases, PrepareFailed, prepareSet, prepareVersion, type Deployer } from "./prepare-version.ts";
+import { applySecret } from "./secret-apply.ts";
 
 export interface ApplierDeps {
   store: RegionStore;
   apps: Deployer;
-  cp: ArtifactSource & Pick<ControlPlaneApi, "ack">;
+  cp: ArtifactSource & Pick<ControlPlaneApi, "ack"> & Partial<Pick<ControlPlaneApi, "deploymentState">>;
   region: string;
   say(line: string): void;
 }
@@ -28,27 +31,34 @@ export class Applier {
   constructor(deps: ApplierDeps) { this.#d = deps; }
 
   /** Applies one entry; resolves false when it was already applied (seq <= appliedSeq). */
-  async apply(e: LogEntry | { seq: number; t: string }): Promise<boolean> {
+  async apply(e: LogEntry | { seq: number; t: string }, ctx: ApplyContext = {}): Promise<boolean> {
     const { store } = this.#d;
     if (e.seq <= store.appliedSeq) return false;
     const entry = e as LogEntry;
     switch (entry.t) {
-      case "version":
+      case "version": {
+        // Live (an upload now), the deploy usually follows at once: fetch the artifact meanwhile.
+        if (!ctx.backlog) prefetchArtifact(store, this.#d.cp, entry.sha256);
         return store.commit(entry.seq, () => {
           if (!store.version(entry.app, entry.version)) {
             store.versions.put([entry.app, entry.version], { app: entry.app, version: entry.version, sha256: entry.sha256, manifest: entry.manifest });
           }
         });
-      case "prepare": return this.#prepare(entry);
-      case "activate": return this.#activate(entry);
+      }
+      case "prepare": return this.#prepare(entry, ctx);
+      case "activate": return this.#activate(entry, ctx);
       case "kv.put":
       case "kv.delete":
         return applyKvEntry(store, entry);
+      case "secret.put":
+      case "secret.delete":
+        return applySecret(this.#d, entry, ctx);
       case "app.delete": {
         await this.#d.apps.remove(entry.app);
         const done = await store.commit(entry.seq, () => {
           store.apps.remove(entry.app);
           for (const v of store.versionsOf(entry.app)) store.versions.remove([entry.app, v.version]);
+          for (const name of Object.keys(store.secretsOf(entry.app))) store.secrets.remove([entry.app, name]);
         });
         for (const sha of store.orphanArtifacts()) await store.artifacts.remove(sha);
         this.#d.say(`sync: seq ${entry.seq} app ${entry.app} deleted`);
@@ -60,35 +70,47 @@ export class Applier {
     }
   }
 
-  async #prepare(e: PrepareEntry): Promise<boolean> {
+  /** In a replay: why the CP no longer waits for this deployment (settled), or null (preparing, or unknown). */
+  async #settled(deployId: string): Promise<string | null> {
+    const state = await this.#d.cp.deploymentState?.(deployId).catch(() => null);
+    return state && state !== "preparing" ? `deploy ${deployId} is already ${state} at the control plane` : null;
+  }
+
+  async #prepare(e: PrepareEntry, ctx: ApplyContext): Promise<boolean> {
     const { store, apps, cp, region, say } = this.#d;
+    const what = `seq ${e.seq} prepare ${e.app} ${e.versions.map((v) => `v${v.version}`).join("+")} (deploy ${e.deployId})`;
+    const records: StoredVersion[] = e.versions.map((v) => ({ app: e.app, version: v.version, sha256: v.sha256, manifest: v.manifest }));
+    const moot = preparedInVain(e, ctx) ?? (ctx.backlog ? await this.#settled(e.deployId) : null);
+    if (moot) say(`sync: ${what} skipped: ${moot}`);
     const t = performance.now();
-    const records: StoredVersion[] = [];
+    const phases = noPhases();
     let error: string | undefined;
     let fetched = 0;
-    for (const v of e.versions) {
-      const record: StoredVersion = { app: e.app, version: v.version, sha256: v.sha256, manifest: v.manifest };
-      records.push(record);
-      if (error) continue;
+    let ahead = false;
+    for (const [i, v] of (moot ? [] : e.versions).entries()) {
       try {
         const p = await prepareVersion({ store, apps, source: cp }, e.app, v);
+        addPhases(phases, p.phases);
         if (p.fetched) fetched += p.deployment.manifest.size ?? 0;
-        record.preparedAt = Date.now();
+        ahead ||= p.ahead;
+        records[i].preparedAt = Date.now();
       } catch (err) {
         if (!(err instanceof PrepareFailed)) throw err;
         error = err.message;
-        record.failed = err.message;
+        records[i].failed = err.message;
+        break;
       }
     }
-    const ms = Math.round(performance.now() - t);
-    const what = `seq ${e.seq} prepare ${e.app} ${e.versions.map((v) => `v${v.version}`).join("+")} (deploy ${e.deployId})`;
-    if (error) say(`sync: ${what} REFUSED: ${error}`);
-    else say(`sync: ${what} prepared in ${ms} ms${fetched ? ` (fetched ${mb(fetched)})` : ""}`);
-    try {
-      await cp.ack(e.deployId, { region, ok: !error, ...(error ? { error } : {}), ms });
-    } catch (err) {
-      if (!(err instanceof CpError) || err.transient) throw err;
-      say(`sync: ${what}: ack not taken (${err.message})`); // e.g. a deployment long since activated
+    if (!moot) {
+      const ms = Math.round(performance.now() - t);
+      if (error) say(`sync: ${what} REFUSED: ${error}`);
+      else say(`sync: ${what} prepared in ${ms} ms${fetched ? ` (fetched ${mb(fetched)}${ahead ? ", download started at upload" : ""})` : ""} (fetch ${phases.fetchMs}, verify ${phases.verifyMs}, compile ${phases.compileMs}, warm ${phases.warmMs} ms)`);
+      try {
+        await cp.ack(e.deployId, { region, ok: !error, ...(error ? { error } : {}), ms, phases });
+      } catch (err) {
+        if (!(err instanceof CpError) || err.transient) throw err;
+        say(`sync: ${what}: ack not taken (${err.message})`); // e.g. a deployment long since activated
+      }
     }
     return store.commit(e.seq, () => {
       for (const r of records) {
@@ -98,12 +120,18 @@ export class Applier {
     });
   }
 
-  async #activate(e: ActivateEntry): Promise<boolean> {
+  async #activate(e: ActivateEntry, ctx: ApplyContext): Promise<boolean> {
     const { store, apps, cp, say } = this.#d;
     const t = performance.now();
     const what = `seq ${e.seq} activate ${e.app} ${e.versions.map((v) => `v${v.version}@${v.percent}%`).join(" + ")} (deploy ${e.deployId})`;
+    const moot = activatedInVain(e, ctx);
+    if (moot) {
+      say(`sync: ${what} skipped: ${moot}`);
+      return store.commit(e.seq);
+    }
+    let set: Awaited<ReturnType<typeof prepareSet>>;
     try {
-      for (const v of e.versions) await prepareVersion({ store, apps, source: cp }, e.app, v);
+      set = await prepareSet({ store, apps, source: cp }, e.app, e.versions);
     } catch (err) {
       if (!(err instanceof PrepareFailed)) throw err;
       say(`sync: ${what} NOT ACTIVATED, still serving the previous version: ${err.message}`);
@@ -114,7 +142,7 @@ export class Applier {
     const done = await store.commit(e.seq, () => {
       store.apps.put(e.app, { app: e.app, id: e.deployId, versions: e.versions.map(({ version, sha256, percent }) => ({ version, sha256, percent })), activatedAt: Date.now(), seq: e.seq });
     });
-    apps.activate(e.app, e.versions.map((v) => ({ key: versionKey(e.app, v.version), percent: v.percent })), e.deployId);
+    apps.activate(e.app, set.keys, e.deployId);
     say(`sync: ${what} active in ${Math.round(performance.now() - t)} ms`);
     return done;
   }

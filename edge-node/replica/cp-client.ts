@@ -1,9 +1,13 @@
 // A region's HTTP client for the control plane (spec/replication.md), over undici with the region
 // token: register, open the log stream, fetch artifacts, ack prepares, report progress and forward
-// KV writes. Failures are CpErrors that say whether trying again later may succeed.
+// KV writes and queue messages. Failures are CpErrors that say whether trying again later may succeed.
+// A replaying region also reads a deployment's state (catch-up.ts).
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { Agent, request, type Dispatcher } from "undici";
 import { pack, unpack } from "msgpackr";
+import type { PreparePhases } from "../../control-plane/store/types.ts";
+import type { OutgoingQueueMessage } from "../../runtime/events.ts";
 
 export class CpError extends Error {
   /** HTTP status, or 0 when the control plane could not be reached. */
@@ -20,18 +24,27 @@ export class CpError extends Error {
   }
 }
 
+export interface AckBody { region: string; ok: boolean; error?: string; ms: number; phases?: PreparePhases }
+
+/** The log stream; `head` is the control plane's head seq when it opened (`x-outpost-head`). */
+export type LogStream = Readable & { head?: number };
+
 export interface KvPutBody { value: Uint8Array; metadata?: unknown; expiration?: number; expirationTtl?: number }
 
 /** What a replica needs from the control plane; tests substitute their own. */
 export interface ControlPlaneApi {
   register(name: string, url: string): Promise<void>;
   /** The log from `from` on: a stream of concatenated msgpack values; `region` is live while it is open. */
-  openLog(from: number, region: string, signal: AbortSignal): Promise<Readable>;
+  openLog(from: number, region: string, signal: AbortSignal): Promise<LogStream>;
   artifact(sha256: string): Promise<Uint8Array>;
-  ack(deployId: string, body: { region: string; ok: boolean; error?: string; ms: number }): Promise<void>;
+  ack(deployId: string, body: AckBody): Promise<void>;
+  /** A deployment's state at the control plane (`preparing`, `active`, ...), or null when it has none by that id. */
+  deploymentState(deployId: string): Promise<string | null>;
   progress(name: string, appliedSeq: number): Promise<void>;
   kvPut(namespace: string, key: string, body: KvPutBody): Promise<{ seq: number; expiration?: number }>;
   kvDelete(namespace: string, key: string): Promise<{ seq: number }>;
+  /** Stores a guest's queue messages durably at the control plane (spec/events.md). */
+  queueSend(queue: string, messages: OutgoingQueueMessage[]): Promise<void>;
 }
 
 export class HttpControlPlane implements ControlPlaneApi {
@@ -80,23 +93,47 @@ export class HttpControlPlane implements ControlPlaneApi {
     await (await this.#call("POST", "/v1/regions", { json: { name, url } })).body.dump();
   }
 
-  async openLog(from: number, region: string, signal: AbortSignal): Promise<Readable> {
+  async openLog(from: number, region: string, signal: AbortSignal): Promise<LogStream> {
     // The control plane pings every 5 s while idle: a longer silence means the connection is dead.
     const res = await this.#call("GET", `/v1/log?from=${from}&region=${encodeURIComponent(region)}`, { signal, bodyTimeout: 15_000 });
-    return res.body;
+    const head = Number(res.headers["x-outpost-head"]);
+    return Object.assign(res.body, Number.isSafeInteger(head) ? { head } : {});
   }
 
   async artifact(sha256: string): Promise<Uint8Array> {
+    return (await this.fetchArtifact(sha256)).bytes;
+  }
+
+  /** The artifact and the SHA-256 of the bytes received, hashed chunk by chunk as they stream in. */
+  async fetchArtifact(sha256: string): Promise<{ bytes: Uint8Array; sha256: string }> {
     const res = await this.#call("GET", `/v1/artifacts/${encodeURIComponent(sha256)}`, { bodyTimeout: 60_000 });
+    const hash = createHash("sha256");
+    const chunks: Buffer[] = [];
+    let size = 0;
     try {
-      return new Uint8Array(await res.body.arrayBuffer());
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        chunks.push(chunk);
+        size += chunk.length;
+      }
     } catch (err) {
       throw new CpError(`control plane ${this.url}: artifact ${sha256} download broke off: ${(err as Error).message}`, 0);
     }
+    const all = Buffer.concat(chunks, size);
+    return { bytes: new Uint8Array(all.buffer, all.byteOffset, all.byteLength), sha256: hash.digest("hex") };
   }
 
-  async ack(deployId: string, body: { region: string; ok: boolean; error?: string; ms: number }): Promise<void> {
+  async ack(deployId: string, body: AckBody): Promise<void> {
     await (await this.#call("POST", `/v1/deployments/${encodeURIComponent(deployId)}/acks`, { json: body })).body.dump();
+  }
+
+  async deploymentState(deployId: string): Promise<string | null> {
+    try {
+      return (await this.#decode<{ state: string }>(await this.#call("GET", `/v1/deployments/${encodeURIComponent(deployId)}`))).state;
+    } catch (err) {
+      if (err instanceof CpError && err.status === 404) return null;
+      throw err;
+    }
   }
 
   async progress(name: string, appliedSeq: number): Promise<void> {
@@ -110,6 +147,10 @@ export class HttpControlPlane implements ControlPlaneApi {
 
   async kvDelete(namespace: string, key: string): Promise<{ seq: number }> {
     return this.#decode(await this.#call("DELETE", `/v1/kv/${encodeURIComponent(namespace)}/${encodeURIComponent(key)}`));
+  }
+
+  async queueSend(queue: string, messages: OutgoingQueueMessage[]): Promise<void> {
+    await (await this.#call("POST", `/v1/queues/${encodeURIComponent(queue)}/messages`, { msgpack: { messages } })).body.dump();
   }
 
   close(): Promise<void> { return this.#dispatcher.close(); }

@@ -4,7 +4,8 @@
 import type { LogEntry, PingFrame } from "../../control-plane/store/types.ts";
 
 export type {
-  ActivateEntry, AppDeleteEntry, KvDeleteEntry, KvPutEntry, LogEntry, PingFrame, PrepareEntry, PreparedVersion, VersionEntry, VersionRef,
+  ActivateEntry, AppDeleteEntry, KvDeleteEntry, KvPutEntry, LogEntry, PingFrame, PreparePhases, PrepareEntry, PreparedVersion, SecretDeleteEntry,
+  SecretPutEntry, VersionEntry, VersionRef,
 } from "../../control-plane/store/types.ts";
 export type KvEntry = Extract<LogEntry, { t: "kv.put" | "kv.delete" }>;
 
@@ -19,7 +20,16 @@ export function hasSeq(v: unknown): v is { seq: number; t: string } {
   return typeof e.t === "string" && Number.isSafeInteger(e.seq) && (e.seq as number) >= 1;
 }
 
-/** The pool key of one version of a replicated app. */
-export function versionKey(app: string, version: number): string {
-  return `${app}@${version}`;
+/**
+ * The pool's version label of one version of a replicated app: `3`, or `3+s17` once the app's secrets
+ * changed (17: the seq of the last change), so a secret change loads the version again under a new key
+ * while requests on the old one finish.
+ */
+export function versionLabel(version: number, secretsGen: number = 0): string {
+  return secretsGen ? `${version}+s${secretsGen}` : String(version);
+}
+
+/** The pool key of one version of a replicated app (see versionLabel). */
+export function versionKey(app: string, version: number, secretsGen: number = 0): string {
+  return `${app}@${versionLabel(version, secretsGen)}`;
 }

@@ -1,7 +1,7 @@
 // Unit tests of following the log with a fake control plane: msgpack frames decoded from a
 // stream, entries applied in order, pings noted, a broken stream (or a failed apply) reconnected
-// from appliedSeq + 1 after a backoff, a gap in the stream refused; the backoff's bounds; progress
-// reports throttled to one a second.
+// from appliedSeq + 1 after a backoff, a gap in the stream refused, a backlog entry applied with the
+// entries behind it; the backoff's bounds; progress reports throttled to one a second.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { PassThrough } from "node:stream";
@@ -10,7 +10,7 @@ import { Backoff } from "./backoff.ts";
 import { LogFollower } from "./log-follower.ts";
 import { ProgressReporter } from "./progress.ts";
 
-function fakeCp() {
+function fakeCp(head?: number) {
   const opened: number[] = [];
   const streams: PassThrough[] = [];
   let registered = 0;
@@ -22,7 +22,7 @@ function fakeCp() {
       opened.push(from);
       const s = new PassThrough();
       streams.push(s);
-      return s;
+      return Object.assign(s, { head });
     },
   };
 }
@@ -65,6 +65,39 @@ test("entries apply in order; a broken stream reconnects from appliedSeq + 1", a
   await until(() => applied === 4);
   assert.equal(seen, [1, 2, 3, 3, 4]);
   assert.equal(heads, [5]);
+  await f.stop();
+});
+
+test("a backlog prepare waits for the rest of the backlog and sees it; live entries are not backlog", async () => {
+  const cp = fakeCp(4);
+  let applied = 0;
+  const seen: Array<{ seq: number; later: number[]; backlog: boolean | undefined }> = [];
+  const f = new LogFollower({
+    cp, region: { name: "eu", url: "http://x" },
+    appliedSeq: () => applied,
+    apply: async (e, ctx) => {
+      seen.push({ seq: e.seq, later: (ctx.later ?? []).map((x) => (x as { seq: number }).seq), backlog: ctx.backlog });
+      applied = e.seq;
+    },
+    backoff: new Backoff({ min: 1, max: 4 }),
+  });
+  f.start();
+  await until(() => cp.streams.length === 1);
+  const s = cp.streams[0];
+  s.write(pack({ t: "prepare", seq: 1, app: "a" }));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(seen, [], "the backlog prepare waits for the backlog's end (head 4)");
+  s.write(Buffer.concat([pack({ t: "activate", seq: 2, app: "a" }), pack({ t: "kv.put", seq: 3 }), pack({ t: "activate", seq: 4, app: "a" })]));
+  await until(() => applied === 4);
+  s.write(pack({ t: "prepare", seq: 5, app: "a" }));
+  await until(() => applied === 5);
+  assert.equal(seen, [
+    { seq: 1, later: [2, 3, 4], backlog: true },
+    { seq: 2, later: [3, 4], backlog: true },
+    { seq: 3, later: [4], backlog: true },
+    { seq: 4, later: [], backlog: true },
+    { seq: 5, later: [], backlog: false },
+  ]);
   await f.stop();
 });
 

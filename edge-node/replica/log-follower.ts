@@ -1,19 +1,27 @@
 // Follows the control plane's change log: (re)registers the region, opens
 // `GET /v1/log?from=appliedSeq+1`, decodes the streaming body with msgpackr's UnpackrStream and
-// hands each entry, in order, to `apply` (the next one is read only once it is applied). On a
-// broken connection or a failed apply it reconnects after a backoff (100 ms doubling to 5 s, with
-// jitter) from the last applied seq. Runs until stopped.
+// hands each entry, in order, to `apply`, with the entries already received behind it (a bounded
+// read-ahead, frame-queue.ts) and whether it was in the backlog when the stream opened. Before a
+// backlog `prepare`, `activate` or secret change it waits (briefly) to have received the whole
+// backlog, so catch-up can skip what the end state does not need. On a broken connection or a
+// failed apply it reconnects after a backoff (100 ms doubling to 5 s, with jitter) from the last
+// applied seq.
 import { UnpackrStream } from "msgpackr";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Backoff } from "./backoff.ts";
+import { decidesOnLater, type ApplyContext } from "./catch-up.ts";
 import type { ControlPlaneApi } from "./cp-client.ts";
 import { hasSeq, isPing } from "./entries.ts";
+import { FrameQueue } from "./frame-queue.ts";
+
+/** How long a backlog entry that decides on what follows waits for the rest of the backlog to arrive. */
+const BACKLOG_WAIT_MS = 5_000;
 
 export interface FollowerOptions {
   cp: Pick<ControlPlaneApi, "register" | "openLog">;
   region: { name: string; url: string };
   appliedSeq(): number;
-  apply(entry: { seq: number; t: string }): Promise<unknown>;
+  apply(entry: { seq: number; t: string }, ctx: ApplyContext): Promise<unknown>;
   onPing?(head: number): void;
   onState?(s: { connected: boolean; error?: string; retryMs?: number; from?: number }): void;
   backoff?: Backoff;
@@ -62,11 +70,13 @@ export class LogFollower {
     const frames = new UnpackrStream({ mapsAsObjects: true });
     body.on("error", (err) => frames.destroy(err));
     body.pipe(frames);
+    const queue = new FrameQueue(frames);
+    const head = body.head ?? 0;
     const onAbort = () => frames.destroy();
     signal.addEventListener("abort", onAbort, { once: true });
     let first = true;
     try {
-      for await (const frame of frames as AsyncIterable<unknown>) {
+      for (let frame = await queue.next(); frame !== undefined; frame = await queue.next()) {
         if (isPing(frame)) { this.#o.onPing?.(frame.head); continue; }
         if (!hasSeq(frame)) continue;
         const expected = this.#o.appliedSeq() + 1;
@@ -80,7 +90,9 @@ export class LogFollower {
           }
         }
         first = false;
-        await this.#o.apply(frame);
+        const backlog = frame.seq <= head;
+        if (backlog && frame.seq < head && decidesOnLater(frame)) await queue.fill(head, BACKLOG_WAIT_MS);
+        await this.#o.apply(frame, { later: queue.later(), backlog });
       }
     } finally {
       signal.removeEventListener("abort", onAbort);

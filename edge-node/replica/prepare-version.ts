@@ -1,13 +1,14 @@
 // Prepares one version of a replicated app on this node: its artifact (from the region store, or
-// fetched and hash-verified), then loaded and warmed on the runtime pool, not routed. A failure
-// that retrying cannot fix (hash mismatch, missing artifact, compile error) is a PrepareFailed;
-// anything else (the control plane unreachable) is thrown as it is, to be retried.
+// fetched and hash-verified), then compiled, loaded and warmed on the runtime pool with the app's
+// secrets bound (not routed), timing each phase. A failure that retrying cannot fix (hash mismatch,
+// missing artifact, compile error) is a PrepareFailed; anything else (the control plane
+// unreachable) is thrown as it is, to be retried.
 import type { Manifest } from "../../sdk/build/index.ts";
 import type { AppRegistry, Deployment } from "../apps.ts";
 import type { RegionStore } from "../store/region-store.ts";
 import { ArtifactMismatch, ensureArtifact, type ArtifactSource } from "./artifacts.ts";
 import { CpError } from "./cp-client.ts";
-import { versionKey } from "./entries.ts";
+import { versionKey, versionLabel, type PreparePhases } from "./entries.ts";
 
 export class PrepareFailed extends Error {}
 
@@ -19,15 +20,30 @@ export interface PrepareDeps {
   source: ArtifactSource;
 }
 
-export interface Prepared { deployment: Deployment; fetched: boolean; reused: boolean }
+export interface Prepared { deployment: Deployment; fetched: boolean; ahead: boolean; reused: boolean; phases: PreparePhases }
+
+export const noPhases = (): PreparePhases => ({ fetchMs: 0, verifyMs: 0, compileMs: 0, warmMs: 0 });
+
+/** Sums phase timings (a deployment of two versions reports both). */
+export function addPhases(into: PreparePhases, p: PreparePhases): PreparePhases {
+  for (const k of Object.keys(into) as (keyof PreparePhases)[]) into[k] = Math.round((into[k] + p[k]) * 10) / 10;
+  return into;
+}
+
+/** The secrets a version binds: the names its manifest declares that the app has values for (as `outpost dev` does). */
+export function boundSecrets(all: Record<string, string>, manifest: Manifest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of manifest.secrets ?? []) if (Object.hasOwn(all, name)) out[name] = all[name];
+  return out;
+}
 
 export async function prepareVersion(deps: PrepareDeps, app: string, ref: { version: number; sha256: string; manifest?: Manifest }): Promise<Prepared> {
-  const key = versionKey(app, ref.version);
-  const loaded = deps.apps.prepared(key);
-  if (loaded) return { deployment: loaded, fetched: false, reused: true };
+  const gen = deps.store.secretsGen(app);
+  const loaded = deps.apps.prepared(versionKey(app, ref.version, gen));
+  if (loaded) return { deployment: loaded, fetched: false, ahead: false, reused: true, phases: noPhases() };
   const manifest = ref.manifest ?? deps.store.version(app, ref.version)?.manifest;
   if (!manifest) throw new PrepareFailed(`${app} version ${ref.version}: this region has no manifest for it (its "version" and "prepare" entries were never applied here)`);
-  let artifact: { bytes: Uint8Array; fetched: boolean };
+  let artifact: Awaited<ReturnType<typeof ensureArtifact>>;
   try {
     artifact = await ensureArtifact(deps.store, deps.source, ref.sha256);
   } catch (err) {
@@ -35,10 +51,29 @@ export async function prepareVersion(deps: PrepareDeps, app: string, ref: { vers
     if (err instanceof CpError && !err.transient) throw new PrepareFailed(`${app} version ${ref.version}: fetching artifact ${ref.sha256}: ${err.message}`);
     throw err;
   }
+  const t = performance.now();
+  let deployment: Deployment;
   try {
-    const deployment = await deps.apps.prepare({ name: app, version: String(ref.version), bytes: artifact.bytes, manifest });
-    return { deployment, fetched: artifact.fetched, reused: false };
+    const secrets = boundSecrets(deps.store.secretsOf(app), manifest);
+    deployment = await deps.apps.prepare({ name: app, version: versionLabel(ref.version, gen), bytes: artifact.bytes, manifest, secrets });
   } catch (err) {
+    artifact.stored.catch(() => undefined);
     throw new PrepareFailed(`${app} version ${ref.version}: could not load it: ${(err as Error).message}`);
   }
+  await artifact.stored; // written while it compiled; durable before the version counts as prepared
+  const loadMs = performance.now() - t;
+  const phases = { fetchMs: artifact.fetchMs, verifyMs: artifact.verifyMs, compileMs: Math.max(0, loadMs - deployment.loadMs), warmMs: deployment.loadMs };
+  return { deployment, fetched: artifact.fetched, ahead: artifact.ahead ?? false, reused: false, phases: addPhases(noPhases(), phases) };
+}
+
+/** Prepares every version of a set, in order; answers their pool keys with their percents, to activate. */
+export async function prepareSet(deps: PrepareDeps, app: string, versions: ReadonlyArray<{ version: number; sha256: string; percent: number; manifest?: Manifest }>) {
+  const keys: Array<{ key: string; percent: number }> = [];
+  const phases = noPhases();
+  for (const v of versions) {
+    const p = await prepareVersion(deps, app, v);
+    addPhases(phases, p.phases);
+    keys.push({ key: p.deployment.key, percent: v.percent });
+  }
+  return { keys, phases };
 }

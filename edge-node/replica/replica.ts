@@ -36,8 +36,8 @@ export class Replica {
       cp,
       region,
       appliedSeq: () => store.appliedSeq,
-      apply: async (e) => {
-        await applier.apply(e);
+      apply: async (e, ctx) => {
+        await applier.apply(e, ctx);
         this.#status.appliedSeq = store.appliedSeq;
         this.#progress.update(store.appliedSeq);
       },

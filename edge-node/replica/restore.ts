@@ -1,9 +1,8 @@
 // At start, before the control plane is asked anything: deploys every app's active deployment
-// from the region store (artifacts and manifests kept there), so a restarted node serves its last
-// good state even while the control plane is unreachable.
+// from the region store (artifacts, manifests and secrets kept there), so a restarted node serves
+// its last good state even while the control plane is unreachable.
 import type { RegionStore } from "../store/region-store.ts";
-import { versionKey } from "./entries.ts";
-import { prepareVersion, type Deployer } from "./prepare-version.ts";
+import { prepareSet, type Deployer } from "./prepare-version.ts";
 
 const offline = {
   artifact: (sha256: string) => Promise.reject(new Error(`artifact ${sha256} is not in the region store`)),
@@ -14,8 +13,8 @@ export async function restoreActive(store: RegionStore, apps: Deployer, say: (li
   let restored = 0;
   for (const a of store.activeDeployments()) {
     try {
-      for (const v of a.versions) await prepareVersion({ store, apps, source: offline }, a.app, v);
-      apps.activate(a.app, a.versions.map((v) => ({ key: versionKey(a.app, v.version), percent: v.percent })), a.id);
+      const set = await prepareSet({ store, apps, source: offline }, a.app, a.versions);
+      apps.activate(a.app, set.keys, a.id);
       restored++;
     } catch (err) {
       say(`sync: could not restore ${a.app} (deploy ${a.id}) from the region store: ${(err as Error).message}`);

@@ -1,6 +1,6 @@
 // The region's own LMDB copy of the control plane's state (spec/replication.md): artifacts by
-// sha256, the versions it knows (and which it prepared), the active deployment per app, KV and
-// `appliedSeq`. Each applied log entry commits together with its `appliedSeq` in one transaction,
+// sha256, the versions it knows (and which it prepared), the active deployment per app, KV, the
+// apps' secrets and `appliedSeq`. Each applied log entry commits together with its `appliedSeq` in one transaction,
 // and an entry at or below `appliedSeq` is skipped, so applying is idempotent and survives restarts.
 import { mkdirSync } from "node:fs";
 import { open, type Database, type RootDatabase } from "lmdb";
@@ -30,7 +30,7 @@ export interface ActiveDeployment {
 }
 
 /** The LMDB databases of a region store; worker threads open the same env read-only. */
-export const DB = { artifacts: "artifacts", versions: "versions", apps: "apps", kv: "kv", meta: "meta" } as const;
+export const DB = { artifacts: "artifacts", versions: "versions", apps: "apps", kv: "kv", meta: "meta", secrets: "secrets" } as const;
 
 export class RegionStore {
   readonly path: string;
@@ -40,6 +40,8 @@ export class RegionStore {
   readonly apps: Database<ActiveDeployment, string>;
   readonly kv: Database<KvRecord, Buffer>;
   readonly meta: Database<number, string>;
+  /** [app, name] -> the secret's value (from `secret.put`; a restarted region binds them offline). */
+  readonly secrets: Database<string, [string, string]>;
   /** Shared with the worker threads' KV readers. */
   readonly stamps: KvStamps;
 
@@ -53,6 +55,7 @@ export class RegionStore {
     this.apps = this.env.openDB<ActiveDeployment, string>({ name: DB.apps });
     this.kv = this.env.openDB<KvRecord, Buffer>({ name: DB.kv, keyEncoding: "binary" });
     this.meta = this.env.openDB<number, string>({ name: DB.meta });
+    this.secrets = this.env.openDB<string, [string, string]>({ name: DB.secrets });
   }
 
   get appliedSeq(): number { return this.meta.get("appliedSeq") ?? 0; }
@@ -85,6 +88,16 @@ export class RegionStore {
   }
 
   active(app: string): ActiveDeployment | undefined { return this.apps.get(app); }
+
+  /** The app's secret values by name. */
+  secretsOf(app: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const { key, value } of this.secrets.getRange({ start: [app], end: [app, "\uffff"] })) if (key[0] === app) out[key[1]] = value;
+    return out;
+  }
+
+  /** The seq of the app's last secret change (0: none); it names the loaded form of its versions. */
+  secretsGen(app: string): number { return this.meta.get(`secrets:${app}`) ?? 0; }
 
   activeDeployments(): ActiveDeployment[] { return [...this.apps.getRange()].map((e) => e.value); }
 

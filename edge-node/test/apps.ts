@@ -16,7 +16,12 @@ function run(args: string[], cwd: string): Promise<string> {
 
 /** `outpost build` of a fixture under edge-node/test/fixtures into `outDir`. */
 export function buildFixture(name: string, outDir: string): Promise<string> {
-  return run(["build", "--out-dir", outDir], join(ROOT, "edge-node", "test", "fixtures", name));
+  return buildProject(join(ROOT, "edge-node", "test", "fixtures", name), outDir);
+}
+
+/** `outpost build` of the project in `dir` (e.g. an example under examples/) into `outDir`. */
+export function buildProject(dir: string, outDir: string): Promise<string> {
+  return run(["build", "--out-dir", outDir], dir);
 }
 
 /** Builds the C example (installing clang when missing) and packages it into `outDir`. */

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { ADMIN, call, REGION } from "../../control-plane/test/helpers.ts";
-import { buildFixture } from "./apps.ts";
+import { buildFixture, buildProject } from "./apps.ts";
 import { ROOT, startControlPlaneProcess, startNode, type Running } from "./process.ts";
 
 export { ADMIN, REGION };
@@ -84,9 +84,12 @@ export class Cluster {
 
 export interface BuiltApp { name: string; manifest: Record<string, unknown>; component: Buffer }
 
-/** `outpost build` of a fixture under edge-node/test/fixtures (its manifest and component bytes). */
-export async function buildApp(fixture: string, outDir: string): Promise<BuiltApp> {
-  await buildFixture(fixture, outDir);
+/**
+ * `outpost build` of a fixture under edge-node/test/fixtures (its manifest and component bytes), or,
+ * given `projectDir`, of the project there whose app is named `fixture` (e.g. an example).
+ */
+export async function buildApp(fixture: string, outDir: string, projectDir?: string): Promise<BuiltApp> {
+  await (projectDir ? buildProject(projectDir, outDir) : buildFixture(fixture, outDir));
   const manifest = JSON.parse(readFileSync(join(outDir, `${fixture}.manifest.json`), "utf8")) as Record<string, unknown>;
   return { name: fixture, manifest, component: readFileSync(join(outDir, `${fixture}.wasm`)) };
 }
@@ -96,6 +99,16 @@ export async function upload(cpUrl: string, app: BuiltApp, vars: Record<string, 
   const res = await call(cpUrl, "POST", `/v1/apps/${app.name}/versions`, { msgpack: { manifest: { ...app.manifest, vars }, component: app.component } });
   if (res.status !== 201 && res.status !== 200) throw new Error(`upload answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.version as number;
+}
+
+/** Uploads the app as built (its own vars), deploys it and resolves once every region of `cluster` serves it. */
+export async function deployBuilt(cluster: Cluster, app: BuiltApp): Promise<number> {
+  const version = await upload(cluster.cp.url, app, (app.manifest.vars ?? {}) as Record<string, string>);
+  const res = await call(cluster.cp.url, "POST", `/v1/apps/${app.name}/deployments`, { json: { versions: [{ version }], wait: true } });
+  if (res.status !== 200 || res.body.state !== "active") throw new Error(`deploying ${app.name} v${version} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  await Promise.all(cluster.nodes.map((n) => eventually(`${n.url} serves ${app.name} deploy ${res.body.deployId}`, async () =>
+    (await get(`${n.url}/_outpost/health`)).body?.apps?.some((a: { name: string; deployId?: number }) => a.name === app.name && a.deployId === res.body.deployId), 30_000)));
+  return version;
 }
 
 /** GET `url` and parse JSON when it is JSON; `text` otherwise. */

@@ -1,6 +1,6 @@
 // End to end: a real `outpost dev` process serving the fixture app over HTTP on 127.0.0.1,
 // exercised with undici: bodies both ways, headers, status codes, routing, concurrency,
-// outgoing fetch, exceptions, waitUntil, and a rebuild swapped in on a source edit.
+// outgoing fetch, exceptions, waitUntil, the scheduled() trigger, and a rebuild swapped in on a source edit.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -116,6 +116,21 @@ e2e("waitUntil work finishes after the response is sent", async ({ dev }) => {
   assert.ok(!/waitUntil finished/.test(dev.output().slice(from)), "response came before the waitUntil work ended");
   await dev.waitFor(/waitUntil finished/, 10_000, from);
   assert.ok(performance.now() - t >= 150);
+});
+
+e2e("/__outpost/scheduled runs scheduled() by hand; a throw is a 500 naming the error", async ({ dev }) => {
+  const from = dev.output().length;
+  const ok = await request(`${dev.url}/__outpost/scheduled?cron=*/5+*+*+*+*&time=1700000000000`);
+  const body = (await ok.body.json()) as { ok: boolean; cron: string; scheduledTime: number };
+  assert.is(ok.statusCode, 200, JSON.stringify(body));
+  assert.equal([body.ok, body.cron, body.scheduledTime], [true, "*/5 * * * *", 1700000000000]);
+  await dev.waitFor(/scheduled \*\/5 \* \* \* \* at 1700000000000 \(hello\)/, 10_000, from);
+
+  const failed = await request(`${dev.url}/__outpost/scheduled?cron=fail`);
+  const fbody = (await failed.body.json()) as { ok: boolean; error: string };
+  assert.is(failed.statusCode, 500);
+  assert.is(fbody.ok, false);
+  assert.match(fbody.error, /scheduled asked to fail/);
 });
 
 e2e("editing the source rebuilds and swaps the new version in", async ({ dev, dir }) => {

@@ -153,16 +153,14 @@ faults("an artifact corrupted in the control plane's store is refused by every r
   const component = withCustomSection(ctx.app.component, "outpost-test", Buffer.from("untouched"));
   const sha256 = createHash("sha256").update(component).digest("hex");
   const manifest = { ...ctx.app.manifest, sha256, size: component.length, vars: { RELEASE: "tampered" } };
-  const up = await call(cluster.cp.url, "POST", "/v1/apps/kv-app/versions", { msgpack: { manifest, component } });
-  assert.is(up.status, 201, JSON.stringify(up.body));
-
-  // Stop the control plane and flip bytes of the stored artifact with its own store code: same size, other hash.
+  // With the control plane stopped, its own store code records the version with the artifact's bytes
+  // flipped: same size, other hash. (Uploaded while they follow, regions would fetch and verify it at once.)
   await cluster.cp.stop();
   const store = Store.open(cluster.cpData);
-  const stored = Buffer.from(store.apps.artifact(sha256)!);
-  assert.is(stored.length, component.length);
+  const stored = Buffer.from(component);
   stored.write("tampered!", stored.length - "untouched".length);
-  await store.core.dbs.artifacts.put(sha256, stored);
+  const up = { body: (await store.apps.putVersion("kv-app", manifest as never, stored, sha256)).record };
+  assert.is(store.apps.artifact(sha256)!.length, component.length);
   await store.close();
   await cluster.startCp();
   await allCaughtUp(ctx); // all three live again: the deploy must wait for their acks

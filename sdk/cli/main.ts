@@ -24,6 +24,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   versions: { summary: "list the app's uploaded versions and which serve traffic", load: () => import("./commands/versions.ts") },
   rollback: { summary: "serve an earlier version again in every region", load: () => import("./commands/rollback.ts") },
   kv: { summary: "get, put, list or delete KV keys (replicated to every region)", load: () => import("./commands/kv.ts") },
+  secret: { summary: "put, list or delete the app's secrets (replicated to every region)", load: () => import("./commands/secret.ts") },
   tail: { summary: "stream the app's logs from every region", load: () => import("./commands/tail.ts") },
   status: { summary: "regions, lag and the versions each app serves", load: () => import("./commands/status.ts") },
   bench: { summary: "run the benchmarks (bench/compare.ts)", load: () => import("./commands/bench.ts") },

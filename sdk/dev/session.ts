@@ -60,7 +60,8 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
   };
 
   await deploy();
-  const server = createEdgeServer({ region: "dev", registry });
+  // A development node: `/__outpost/scheduled?cron=` runs scheduled() by hand.
+  const server = createEdgeServer({ region: "dev", registry, log: opts.onLog, devTriggers: true });
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

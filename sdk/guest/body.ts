@@ -4,6 +4,19 @@ import type { InputStream, OutputStream } from "wasi:http/types@0.2.10";
 
 const CHUNK = 64n * 1024n;
 
+/**
+ * A copy of `bytes` made by the app's own realm. Byte lists the host hands the guest (list<u8>
+ * results: body chunks, KV values, queue messages) belong to the bindings' realm, so neither they
+ * nor their `.slice()` are `instanceof Uint8Array` (or their buffer `instanceof ArrayBuffer`) in app code.
+ */
+export function ownBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
+}
+
+export const ownArrayBuffer = (bytes: Uint8Array): ArrayBuffer => ownBytes(bytes).buffer;
+
 function isClosed(err: unknown): boolean {
   const e = err as { payload?: { tag?: string }; tag?: string };
   return e?.payload?.tag === "closed" || e?.tag === "closed";
@@ -14,7 +27,7 @@ export function readableFrom(stream: InputStream): ReadableStream<Uint8Array> {
     pull(controller) {
       try {
         const chunk = stream.blockingRead(CHUNK);
-        if (chunk.byteLength) controller.enqueue(chunk);
+        if (chunk.byteLength) controller.enqueue(ownBytes(chunk));
       } catch (err) {
         stream[Symbol.dispose]?.();
         if (isClosed(err)) controller.close();

@@ -5,6 +5,7 @@
 import { write as log } from "outpost:edge/log@0.1.0";
 import type { IncomingRequest, ResponseOutparam } from "wasi:http/types@0.2.10";
 import type { Message, MessageBatch, Worker } from "../types.ts";
+import { ownArrayBuffer } from "./body.ts";
 import { Context, getEnv } from "./context.ts";
 import { sendError, sendResponse, toRequest } from "./http.ts";
 
@@ -23,7 +24,7 @@ type QueueOutcome = "ack" | "retry" | "unset";
 type WitMessage = { id: string; timestamp: bigint; body: Uint8Array; contentType: string; attempts: number };
 
 function decodeBody(m: WitMessage): unknown {
-  if (m.contentType === "bytes") return m.body.slice().buffer;
+  if (m.contentType === "bytes") return ownArrayBuffer(m.body);
   const text = new TextDecoder().decode(m.body);
   return m.contentType === "text" ? text : JSON.parse(text);
 }

@@ -8,6 +8,7 @@ import type { AppConfig } from "../../config/index.ts";
 import { formatBytes, formatMs, type Output } from "../output.ts";
 import { CloudError } from "./connect.ts";
 import { watchDeployment, summarize } from "./progress.ts";
+import { warnMissingSecrets } from "../commands/secret.ts";
 
 export interface DeployAppOptions {
   config: AppConfig;
@@ -66,6 +67,7 @@ async function versionsToDeploy(opts: DeployAppOptions, version: number) {
 export async function deployApp(opts: DeployAppOptions): Promise<DeployAppResult> {
   const { config, client, out } = opts;
   const upload = await buildAndUpload(opts);
+  await warnMissingSecrets(client, config.name, config.secrets, out);
   const versions = await versionsToDeploy(opts, upload.version);
   if (!opts.force && !upload.created && versions.length === 1) {
     const current = (await client.versions(config.name)).deployment;

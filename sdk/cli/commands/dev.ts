@@ -15,7 +15,8 @@ export const usage = `Usage: outpost dev [--port <n>] [--host <addr>] [--no-watc
 
 Builds the app and serves it locally, like one region of the edge. Source edits rebuild the app
 and swap the new version in without dropping requests in flight. Secrets come from .dev.vars
-(KEY=value lines) next to the config, or from the environment.
+(KEY=value lines) next to the config, or from the environment. Run the app's scheduled() handler
+by hand with GET /__outpost/scheduled?cron=<expr> (open on dev servers only).
 
 Options:
   -p, --port <n>     port to listen on (default 8787; 0 picks a free one)

@@ -1,0 +1,76 @@
+// End to end with one control plane and two regions as separate processes: a region that was down
+// while three versions were deployed comes back, replays the backlog and prepares only the version
+// active at its end (the superseded ones are skipped, never loaded or served), and answers only
+// with the version it served before and then the newest one, never anything in between or older.
+import { join } from "node:path";
+import { request } from "undici";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { call } from "../../control-plane/test/helpers.ts";
+import { buildApp, Cluster, eventually, release, upload, type BuiltApp } from "./cluster.ts";
+
+interface Ctx { cluster: Cluster; app: BuiltApp }
+const catchUp = suite<Ctx>("a region catching up after missed deploys");
+
+catchUp.before(async (ctx) => {
+  ctx.cluster = new Cluster({ prefix: "outpost-catchup-", regions: ["eu", "ap"] });
+  ctx.app = await buildApp("kv-app", join(ctx.cluster.dir, "apps"));
+  await ctx.cluster.start();
+});
+
+catchUp.after(async (ctx) => { await ctx.cluster?.stop(); });
+
+async function deploy(ctx: Ctx, marker: string): Promise<{ version: number; deployId: string }> {
+  const version = await upload(ctx.cluster.cp.url, ctx.app, { RELEASE: marker });
+  const res = await call(ctx.cluster.cp.url, "POST", "/v1/apps/kv-app/deployments", { json: { versions: [{ version }], wait: true } });
+  assert.is(res.body.state, "active", JSON.stringify(res.body));
+  return { version, deployId: res.body.deployId };
+}
+
+/** Every answer of a region's `/kv/release` (a release, or the status), polled back to back through restarts. */
+function watch(url: () => string) {
+  const seen: string[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const res = await request(`${url()}/kv/release`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+        const text = await res.body.text();
+        seen.push(res.statusCode === 200 ? (JSON.parse(text).release as string) : String(res.statusCode));
+      } catch { /* down */ }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return { seen, stop: async () => { stopped = true; await loop; return seen; } };
+}
+
+catchUp("a returning region prepares only the end state of its backlog and never serves a superseded version", async (ctx) => {
+  const { cluster } = ctx;
+  await deploy(ctx, "a");
+  await eventually("ap serves a", async () => (await release(cluster.regions.ap)) === "a", 20_000);
+  await cluster.regions.ap.stop(); // SIGTERM: down, data kept
+  const b = await deploy(ctx, "b");
+  const c = await deploy(ctx, "c");
+  const d = await deploy(ctx, "d");
+  await eventually("eu serves d", async () => (await release(cluster.regions.eu)) === "d", 20_000);
+
+  const watcher = watch(() => cluster.regions.ap.url);
+  const ap = await cluster.startRegion("ap"); // same data and port
+  await eventually("ap serves d", async () => (await release(ap)) === "d", 30_000);
+  const mark = watcher.seen.length;
+  await eventually("a few answers after converging", async () => watcher.seen.length >= mark + 10, 5_000);
+  const seen = [...new Set(await watcher.stop())];
+  assert.equal(seen, ["a", "d"], `ap answered ${seen.join(", ")}`);
+
+  const out = ap.output();
+  for (const superseded of [b, c]) {
+    assert.match(out, new RegExp(`prepare kv-app v${superseded.version} \\(deploy ${superseded.deployId}\\) skipped: `));
+    assert.match(out, new RegExp(`activate kv-app v${superseded.version}@100% \\(deploy ${superseded.deployId}\\) skipped: `));
+    assert.not.match(out, new RegExp(`prepare kv-app v${superseded.version} \\(deploy ${superseded.deployId}\\) prepared`));
+  }
+  assert.match(out, new RegExp(`activate kv-app v${d.version}@100% \\(deploy ${d.deployId}\\) active in`));
+  const view = (await call(cluster.cp.url, "GET", `/v1/deployments/${b.deployId}`)).body;
+  assert.not.ok(view.regions.find((r: { name: string }) => r.name === "ap")?.prepareMs, "ap never acked the superseded deployment");
+});
+
+catchUp.run();
