@@ -1,5 +1,5 @@
-// `outpost dev`: builds the app, serves it on http://127.0.0.1:8787 (a single-region edge node in
-// this process), prints its logs, and rebuilds and swaps in a new version on every source change.
+// `outpost dev`: builds the app, serves it on http://127.0.0.1:8787 (a control plane and a single-region
+// edge node in this process), prints its logs, and rebuilds and swaps in a new version on every source change.
 import { formatLogLine } from "../../../runtime/logs.ts";
 import { startDev } from "../../dev/session.ts";
 import type { CommandArgs, OptionsConfig } from "../command.ts";
@@ -13,8 +13,10 @@ export const options: OptionsConfig = {
 
 export const usage = `Usage: outpost dev [--port <n>] [--host <addr>] [--no-watch] [--config <path>] [--env <name>]
 
-Builds the app and serves it locally, like one region of the edge. Source edits rebuild the app
-and swap the new version in without dropping requests in flight. Secrets come from .dev.vars
+Builds the app and serves it locally, like one region of the edge, with its own control plane in
+the same process: KV, queues, crons and secrets work as on the edge, their state kept under
+.outpost/dev/. Source edits rebuild the app and swap the new version in without dropping requests
+in flight. Secrets come from .dev.vars
 (KEY=value lines) next to the config, or from the environment. Run the app's scheduled() handler
 by hand with GET /__outpost/scheduled?cron=<expr> (open on dev servers only).
 

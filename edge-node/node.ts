@@ -1,0 +1,140 @@
+// One edge node in this process: the runtime pool, the HTTP server on `host:port`, the apps its
+// region store holds and the built apps named in `apps`, and — given a control plane — the
+// regional replica that follows it (KV writes and queue sends go to it). Used by the edge-node
+// process (node-process.ts, from command-line flags) and by `outpost dev` (sdk/dev/session.ts).
+import type { Server } from "node:http";
+import type { LogSink } from "../runtime/logs.ts";
+import { RuntimePool } from "../runtime/pool/pool.ts";
+import { AppRegistry } from "./apps.ts";
+import { deployFromDisk, manifestsIn } from "./local-apps.ts";
+import { LogHub } from "./log-hub.ts";
+import { NodeMetrics } from "./metrics.ts";
+import { HttpControlPlane } from "./replica/cp-client.ts";
+import { KvWriter } from "./replica/kv-writer.ts";
+import { Replica } from "./replica/replica.ts";
+import { restoreActive } from "./replica/restore.ts";
+import { createEdgeServer } from "./server.ts";
+import { startSweeping } from "./store/kv-sweep.ts";
+import { RegionStore } from "./store/region-store.ts";
+import type { WorkerKvOptions } from "./store/worker-kv.ts";
+
+const MB = 1024 * 1024;
+
+export interface EdgeNodeOptions {
+  region: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** The control plane's URL: the node becomes its regional replica. */
+  controlPlane?: string;
+  /** Required with `controlPlane`. */
+  regionToken?: string;
+  /** The region store's directory; without one the node has no KV and keeps nothing. */
+  dataDir?: string;
+  cacheDir: string;
+  threads?: number;
+  idleMb?: number;
+  modulesMb?: number;
+  /** Manifest files, or directories of them, deployed from disk at start. */
+  apps?: string[];
+  /** Opens `/__outpost/scheduled` (development only). */
+  devTriggers?: boolean;
+  /** Every log line of every app (after the node's own log hub has it). */
+  onLog: LogSink;
+  /** Progress lines (restores, sync state). */
+  say(line: string): void;
+}
+
+export interface EdgeNode {
+  url: string;
+  port: number;
+  server: Server;
+  registry: AppRegistry;
+  replica: Replica | null;
+  /** Apps deployed at start (restored and from disk) and how long that took. */
+  deployed: { count: number; ms: number };
+  close(): Promise<void>;
+}
+
+export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
+  const { region } = opts;
+  if (opts.controlPlane && !opts.regionToken) throw new Error(`edge node: --control-plane ${opts.controlPlane} needs the region token: pass --region-token <token> or set OUTPOST_REGION_TOKEN`);
+  const store = opts.dataDir ? new RegionStore(opts.dataDir) : null;
+  const cp = opts.controlPlane ? new HttpControlPlane(opts.controlPlane, opts.regionToken!) : null;
+  const kvWriter = store ? new KvWriter(store, cp) : null;
+  const stopSweeping = store ? startSweeping(store) : () => undefined;
+
+  const metrics = new NodeMetrics({ region });
+  const logs = new LogHub();
+  const onLog: LogSink = (line) => { logs.publish(line); opts.onLog(line); };
+  const kvOptions: WorkerKvOptions | null = store && { path: store.path, stamps: store.stamps.buffer };
+  const pool = new RuntimePool({
+    moduleBytes: opts.modulesMb ? opts.modulesMb * MB : undefined,
+    onEvict: (app, kind) => metrics.eviction(app, kind),
+    cacheDir: opts.cacheDir,
+    threads: opts.threads,
+    idleBytesPerThread: opts.idleMb ? opts.idleMb * MB : undefined,
+    onLog,
+    queue: cp ? { send: (queue, messages) => cp.queueSend(queue, messages) } : undefined,
+    kv: kvOptions && kvWriter ? { module: new URL("./store/worker-kv.ts", import.meta.url).href, options: kvOptions, write: (w) => kvWriter.write(w) } : undefined,
+  });
+  await pool.start();
+  const registry = new AppRegistry(pool);
+  const t = performance.now();
+  let count = 0;
+  if (store) {
+    const restored = await restoreActive(store, registry, opts.say);
+    if (restored) opts.say(`restored ${restored} app(s) from the region store at seq ${store.appliedSeq}`);
+    count += restored;
+  }
+  for (const path of opts.apps ?? []) {
+    for (const manifest of await manifestsIn(path)) {
+      await deployFromDisk(registry, manifest);
+      count++;
+    }
+  }
+  const deployMs = performance.now() - t;
+
+  let replica: Replica | null = null;
+  const server = createEdgeServer({
+    region, registry, metrics, logs, regionToken: opts.regionToken, log: onLog, devTriggers: opts.devTriggers,
+    status: () => (replica ? { sync: replica.status() } : store ? { sync: { appliedSeq: store.appliedSeq, connected: false } } : {}),
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port, opts.host, () => resolve());
+    });
+  } catch (err) {
+    stopSweeping();
+    await pool.close();
+    await cp?.close();
+    await store?.close();
+    throw err;
+  }
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : opts.port;
+  const url = `http://${opts.host}:${port}`;
+  if (cp && store) {
+    replica = new Replica({ store, apps: registry, cp, region: { name: region, url }, say: opts.say });
+    replica.start();
+  }
+
+  return {
+    url, port, server, registry, replica,
+    deployed: { count, ms: deployMs },
+    async close() {
+      // Stop accepting; requests in flight get up to 5 s to finish (long-lived streams such as
+      // /_outpost/logs would hold the server open forever, so they are cut after that).
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      stopSweeping();
+      await replica?.stop();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      await pool.close();
+      server.closeAllConnections(); // long-lived streams (/_outpost/logs) end with the node
+      await cp?.close();
+      await store?.close();
+    },
+  };
+}
