@@ -124,6 +124,23 @@ export async function release(node: Running): Promise<string | null> {
   return r.status === 200 ? (r.body.release as string) : null;
 }
 
+/** Polls a region's `/kv/release` back to back and records every answer (a release, or "404"), through its restarts. */
+export function watchReleases(url: () => string) {
+  const seen: string[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const res = await request(`${url()}/kv/release`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+        const text = await res.body.text();
+        seen.push(res.statusCode === 200 ? (JSON.parse(text).release as string) : String(res.statusCode));
+      } catch { /* down: connection refused or reset */ }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return { seen, stop: async () => { stopped = true; await loop; return seen; } };
+}
+
 /** Polls `fn` (errors count as "not yet") until it returns true, for at most `ms`; throws saying what did not happen. */
 export async function eventually(what: string, fn: () => Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;

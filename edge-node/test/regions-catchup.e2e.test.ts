@@ -3,11 +3,10 @@
 // active at its end (the superseded ones are skipped, never loaded or served), and answers only
 // with the version it served before and then the newest one, never anything in between or older.
 import { join } from "node:path";
-import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { call } from "../../control-plane/test/helpers.ts";
-import { buildApp, Cluster, eventually, release, upload, type BuiltApp } from "./cluster.ts";
+import { buildApp, Cluster, eventually, release, upload, watchReleases, type BuiltApp } from "./cluster.ts";
 
 interface Ctx { cluster: Cluster; app: BuiltApp }
 const catchUp = suite<Ctx>("a region catching up after missed deploys");
@@ -27,22 +26,6 @@ async function deploy(ctx: Ctx, marker: string): Promise<{ version: number; depl
   return { version, deployId: res.body.deployId };
 }
 
-/** Every answer of a region's `/kv/release` (a release, or the status), polled back to back through restarts. */
-function watch(url: () => string) {
-  const seen: string[] = [];
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        const res = await request(`${url()}/kv/release`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
-        const text = await res.body.text();
-        seen.push(res.statusCode === 200 ? (JSON.parse(text).release as string) : String(res.statusCode));
-      } catch { /* down */ }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
-  return { seen, stop: async () => { stopped = true; await loop; return seen; } };
-}
 
 catchUp("a returning region prepares only the end state of its backlog and never serves a superseded version", async (ctx) => {
   const { cluster } = ctx;
@@ -54,7 +37,7 @@ catchUp("a returning region prepares only the end state of its backlog and never
   const d = await deploy(ctx, "d");
   await eventually("eu serves d", async () => (await release(cluster.regions.eu)) === "d", 20_000);
 
-  const watcher = watch(() => cluster.regions.ap.url);
+  const watcher = watchReleases(() => cluster.regions.ap.url);
   const ap = await cluster.startRegion("ap"); // same data and port
   await eventually("ap serves d", async () => (await release(ap)) === "d", 30_000);
   const mark = watcher.seen.length;

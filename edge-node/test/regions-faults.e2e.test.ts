@@ -10,7 +10,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Store } from "../../control-plane/store/store.ts";
 import { call } from "../../control-plane/test/helpers.ts";
-import { buildApp, Cluster, eventually, get, release, upload, type BuiltApp } from "./cluster.ts";
+import { buildApp, Cluster, eventually, get, release, upload, watchReleases, type BuiltApp } from "./cluster.ts";
 import type { Running } from "./process.ts";
 
 const NS = "kv-app-STORE";
@@ -43,28 +43,12 @@ const allCaughtUp = (ctx: Ctx) =>
     return s.regions.length === 3 && s.regions.every((r: { connected: boolean; lag: number }) => r.connected && r.lag === 0);
   }, 20_000);
 
-/** Polls a region's `/kv/release` back to back and records every answer (a release, or "404"), through its restarts. */
-function watch(url: () => string) {
-  const seen: string[] = [];
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        const res = await request(`${url()}/kv/release`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
-        const text = await res.body.text();
-        seen.push(res.statusCode === 200 ? (JSON.parse(text).release as string) : String(res.statusCode));
-      } catch { /* down: connection refused or reset */ }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
-  return { seen, stop: async () => { stopped = true; await loop; return seen; } };
-}
 
 faults("a region killed during a deploy comes back, converges, and never serves an older version", async (ctx) => {
   const { cluster } = ctx;
   const ap = cluster.regions.ap;
   const order = ["a", "b", "c"];
-  const watcher = watch(() => cluster.regions.ap.url);
+  const watcher = watchReleases(() => cluster.regions.ap.url);
   await eventually("the watcher sees release a", async () => watcher.seen.includes("a"), 5_000);
 
   const vb = await upload(cluster.cp.url, ctx.app, { RELEASE: "b" });
