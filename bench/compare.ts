@@ -1,11 +1,19 @@
 // The top-level `outpost bench`: runs bench/runtime.ts, bench/node.ts (when it exists), bench/peers.ts and bench/replication.ts
-// in that order, each in its own process, forwarding --quick; their progress streams to stderr, and
-// their tables are printed together at the end under one status table. Exits 1 if any bench failed.
+// in that order, each in its own process, forwarding --quick; their progress streams to stderr. At the
+// end: one status table (each bench's wall time), Outpost's cold start by layer gathered from the
+// runtime and peers results (compare/), then every bench's own tables; and bench/results/bench-<timestamp>
+// .json and .svg (the layers, and throughput by concurrency per system). Exits 1 if any bench failed.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { coldStartLayers } from "./compare/layers.ts";
+import { readResult, renderCompareSvg, renderLayersMarkdown } from "./compare/summary.ts";
 import { markdownTable } from "./lib/markdown.ts";
+import { RESULTS_DIR, resultsStamp } from "./lib/paths.ts";
 import { progress } from "./lib/progress.ts";
+import type { PeersReport } from "./peers/report.ts";
+import type { RuntimeReport } from "./runtime/report.ts";
 
 const USAGE = `usage: node bench/compare.ts [--quick]
 
@@ -26,6 +34,7 @@ if (unknown.length) {
 const forwarded = argv.includes("--quick") ? ["--quick"] : [];
 
 interface Outcome { name: string; status: string; seconds: number; stdout: string }
+const t0 = performance.now();
 
 function runBench(file: string): Promise<Outcome> {
   const name = `bench/${file}`;
@@ -41,6 +50,7 @@ function runBench(file: string): Promise<Outcome> {
   });
 }
 
+const startedAt = new Date();
 const outcomes: Outcome[] = [];
 for (const file of ["runtime.ts", "node.ts", "peers.ts", "replication.ts"]) {
   if (!existsSync(join(import.meta.dirname, file))) {
@@ -50,8 +60,23 @@ for (const file of ["runtime.ts", "node.ts", "peers.ts", "replication.ts"]) {
   outcomes.push(await runBench(file));
 }
 
+await mkdir(RESULTS_DIR, { recursive: true });
+const runtime = readResult<RuntimeReport>(RESULTS_DIR, "runtime", resultsStamp(startedAt));
+const peers = readResult<PeersReport>(RESULTS_DIR, "peers", resultsStamp(startedAt));
+const why = (bench: string) => `bench/${bench}.ts ${outcomes.find((o) => o.name === `bench/${bench}.ts`)?.status ?? "did not run"}`;
+const layers = coldStartLayers(runtime?.report ?? null, peers?.report ?? null, { runtime: why("runtime"), peers: why("peers") });
+const totalSeconds = (performance.now() - t0) / 1000;
+const base = join(RESULTS_DIR, `bench-${resultsStamp(startedAt)}`);
+await writeFile(`${base}.json`, JSON.stringify({
+  schema: "outpost-bench/compare@1", startedAt: startedAt.toISOString(), quick: forwarded.length > 0, seconds: totalSeconds,
+  benches: outcomes.map(({ stdout: _, ...o }) => o), results: { runtime: runtime?.file ?? null, peers: peers?.file ?? null }, coldStartLayers: layers,
+}, null, 2) + "\n");
+await writeFile(`${base}.svg`, renderCompareSvg(`Outpost bench${forwarded.length ? " --quick" : ""}, ${startedAt.toISOString()}`, layers, peers?.report ?? null));
+progress(`\nsummary: ${base}.json\nchart: ${base}.svg\ntook ${totalSeconds.toFixed(0)} s`);
+
 const out: string[] = ["# Outpost bench", ""];
-out.push(markdownTable(["bench", "status", "seconds"], outcomes.map((o) => [o.name, o.status, o.seconds.toFixed(0)]), ["l", "l", "r"]), "");
+out.push(markdownTable(["bench", "status", "seconds"], [...outcomes.map((o) => [o.name, o.status, o.seconds.toFixed(0)]), ["all", "", totalSeconds.toFixed(0)]], ["l", "l", "r"]), "");
+out.push(renderLayersMarkdown(layers), `Chart (cold start by layer, throughput by concurrency): ${base}.svg`, "");
 for (const o of outcomes.filter((o) => o.stdout.trim())) out.push(`# ${o.name}`, "", o.stdout.trim(), "");
 process.stdout.write(out.join("\n") + "\n");
 process.exit(outcomes.some((o) => o.status.startsWith("failed") || o.status.startsWith("could not")) ? 1 : 0);

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { busyWarning, finishMachineInfo, machineInfo } from "./lib/machine.ts";
+import { resultsFile } from "./lib/paths.ts";
 import { progress, warn } from "./lib/progress.ts";
 import { buildApps, deployMany, type BuiltApp } from "./node/apps.ts";
 import { densityRows } from "./node/density.ts";
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
       problems,
     };
     await mkdir(opts.resultsDir, { recursive: true });
-    const file = join(opts.resultsDir, `node-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
+    const file = resultsFile(opts.resultsDir, "node", startedAt, "json");
     await writeFile(file, JSON.stringify(report, null, 2) + "\n");
     progress(`raw results: ${file} (${Math.round(report.durationMs / 1000)} s in all)`);
     process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderMarkdown(report));

@@ -1,6 +1,7 @@
-// Smoke test of bench/peers.ts: runs it in its smallest form (--smoke: hello only; Outpost, node:http and
+// Smoke test of bench/peers.ts: runs it in its smallest form (--smoke: hello and kv; Outpost, node:http and
 // workerd when it could be installed; concurrency 1; 0.5 s) and checks the JSON, the SVG and the results
-// files are well formed: every expected row present, every number finite and positive. Never checks speed.
+// files are well formed: every expected row present, every number finite and positive, kv measured for
+// Outpost (a control plane and a region) and n/a for the peers. Never checks speed.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +30,7 @@ test("peers bench --smoke produces well-formed JSON and SVG", () => {
     assert.is(report.schema, "outpost-bench/peers@1");
     assert.ok(report.machine.node.startsWith("v") && report.machine.cores > 0);
     assert.equal(report.options.concurrency, [1]);
-    assert.equal(report.workloads.map((w) => w.id), ["hello"]);
+    assert.equal(report.workloads.map((w) => w.id), ["hello", "kv"]);
 
     const workerdSkip = report.skipped.find((s) => s.system === "workerd");
     if (workerdSkip) console.log(`bench/peers.smoke.test.ts: workerd was skipped (${workerdSkip.reason.split("\n")[0]}); tested Outpost and node:http only`);
@@ -39,14 +40,16 @@ test("peers bench --smoke produces well-formed JSON and SVG", () => {
 
     assert.equal(report.cold.map((c) => c.system).sort(), [...expected].sort(), "one cold-start row per system");
     for (const c of report.cold) spreadOk(`cold ${c.system}`, c.startToFirst200Ms);
-    assert.equal(report.load.map((l) => l.system).sort(), [...expected].sort(), "one load row per system");
+    const hello = report.load.filter((l) => l.workload === "hello");
+    assert.equal(hello.map((l) => l.system).sort(), [...expected].sort(), "one hello load row per system");
+    assert.equal(report.load.filter((l) => l.workload === "kv").map((l) => l.system), ["outpost"], "kv is measured for Outpost only");
+    assert.equal(report.na.map((n) => `${n.system}/${n.workload}: ${n.reason}`).sort(), report.options.systems.filter((s) => s !== "outpost").map((s) => `${s}/kv: n/a (no KV)`).sort());
     for (const l of report.load) {
-      assert.is(l.workload, "hello");
       assert.is(l.concurrency, 1);
-      spreadOk(`${l.system} req/s`, l.requestsPerSecond);
-      spreadOk(`${l.system} p50`, l.p50Ms);
-      spreadOk(`${l.system} p99`, l.p99Ms);
-      if (!workerdSkip) positive(`${l.system} req/s ÷ workerd`, l.rpsVsWorkerd);
+      spreadOk(`${l.system} ${l.workload} req/s`, l.requestsPerSecond);
+      spreadOk(`${l.system} ${l.workload} p50`, l.p50Ms);
+      spreadOk(`${l.system} ${l.workload} p99`, l.p99Ms);
+      if (!workerdSkip && l.workload === "hello") positive(`${l.system} req/s ÷ workerd`, l.rpsVsWorkerd);
     }
     for (const r of report.raw.load) {
       positive(`${r.system} responses`, r.responses);
@@ -61,6 +64,7 @@ test("peers bench --smoke produces well-formed JSON and SVG", () => {
     const svg = readFileSync(join(results, files[1]), "utf8");
     assert.ok(svg.startsWith("<svg") && svg.trimEnd().endsWith("</svg>"), "the SVG is one <svg> element");
     assert.not.match(svg, /NaN|undefined|Infinity/);
+    assert.match(svg, /read three KV keys/, "the kv workload has its panel");
   } finally {
     rmSync(results, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { busyWarning, finishMachineInfo, machineInfo } from "./lib/machine.ts";
+import { resultsStamp } from "./lib/paths.ts";
 import { progress, warn } from "./lib/progress.ts";
 import { ensurePeers } from "./peers/install.ts";
 import { parseOptions, REPO_DIR, USAGE } from "./peers/options.ts";
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const report = makeReport(startedAt, finishMachineInfo(machine), versions, opts, raw);
 
   await mkdir(opts.resultsDir, { recursive: true });
-  const base = join(opts.resultsDir, `peers-${startedAt.toISOString().replace(/[:.]/g, "-")}`);
+  const base = join(opts.resultsDir, `peers-${resultsStamp(startedAt)}`);
   await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + "\n");
   await writeFile(`${base}.svg`, renderSvg(report));
   progress(`raw samples: ${base}.json\nchart: ${base}.svg\ntook ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -20,7 +20,7 @@ const EXPECTED = [
   "compile.core-modules", "load.validate", "load.transpile-cold", "load.transpile-cached",
   "instance.first-response.inproc", "instance.instantiate.inproc", "instance.first-handle.inproc", "instance.first-response.http",
   "first-call.first-instance.instantiate", "first-call.first-instance.handle", "first-call.first-instance.second-request",
-  "first-call.second-instance.instantiate", "first-call.second-instance.handle",
+  "first-call.second-instance.instantiate", "first-call.second-instance.handle", "first-call.code-to-first-response",
   "reuse.request.inproc", "reuse.request.http", `throughput.http.c${CONCURRENCY}`,
 ];
 const BUILD_IDS = ["build.cold", "build.engine-warm", "build.cached"];

@@ -2,10 +2,10 @@
 // and throughput, and build time, for one component. Prints a Markdown table (or --json), and writes the
 // raw samples to bench/results/runtime-<timestamp>.json. Methods: bench/README.md. Options: --help.
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { ComponentApp } from "../runtime/app.ts";
 import { compileComponent } from "../runtime/component.ts";
 import { busyWarning, finishMachineInfo, machineInfo } from "./lib/machine.ts";
+import { resultsFile } from "./lib/paths.ts";
 import { progress, warn } from "./lib/progress.ts";
 import { buildMetrics, buildSkipped } from "./runtime/build.ts";
 import { resolveComponent } from "./runtime/component-source.ts";
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 
   const report = makeReport(startedAt, finishMachineInfo(machine), src, opts, rows);
   await mkdir(opts.resultsDir, { recursive: true });
-  const file = join(opts.resultsDir, `runtime-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
+  const file = resultsFile(opts.resultsDir, "runtime", startedAt, "json");
   await writeFile(file, JSON.stringify(report, null, 2) + "\n");
   progress(`raw samples: ${file}`);
   process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : renderMarkdown(report, rows));

@@ -1,13 +1,12 @@
 // The apps bench/node.ts deploys: builds them with the real CLI (the tenant fixture, this bench's hold
 // fixture, the packaged C example) and lays out directories of N deployments of one build (N manifests
 // differing in name, route and vars, each next to a symlink to the same .wasm), as an edge node reads them.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseRoutePattern, type Route } from "../../sdk/config/routes.ts";
 import { buildFixture } from "../../edge-node/test/apps.ts";
-import { CLI } from "../../edge-node/test/process.ts";
+import { outpost, outpostBuild } from "../lib/outpost-cli.ts";
 import { progress } from "../lib/progress.ts";
 import { REPO_DIR } from "./options.ts";
 
@@ -29,18 +28,6 @@ export interface BuiltApps {
 const HOLD_FIXTURE = join(import.meta.dirname, "fixtures", "hold-app");
 const C_EXAMPLE = join(REPO_DIR, "examples", "c-hello");
 
-/** Runs the real `outpost` CLI with `args` in `cwd`; rejects with its output when it fails. */
-function outpost(args: string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: "0" } });
-    let out = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (out += d));
-    p.on("error", reject);
-    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`outpost ${args.join(" ")} in ${cwd} failed (${code}):\n${out}`))));
-  });
-}
-
 /**
  * Builds the C example's component (examples/c-hello/build.ts; its progress goes to stderr, so stdout
  * stays a table or JSON) and packages it with `outpost build --component`, as edge-node/test/apps.ts does.
@@ -61,7 +48,7 @@ function built(label: string, dir: string, name: string): BuiltApp {
 /** Builds every app the bench needs into `dir/built` (the C example only when `c`). */
 export async function buildApps(dir: string, c: boolean): Promise<BuiltApps> {
   const out = join(dir, "built");
-  await Promise.all([buildFixture("tenant-app", out), outpost(["build", "--out-dir", out], HOLD_FIXTURE)]);
+  await Promise.all([buildFixture("tenant-app", out), outpostBuild(HOLD_FIXTURE, out)]);
   if (c) {
     await packageC(out).catch((err: Error) => {
       throw new Error(`could not build or package the C example (examples/c-hello): ${err.message}\nRerun with --no-c to skip the C rows.`);

@@ -4,8 +4,9 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-export const BENCH_DIR = join(import.meta.dirname, "..");
-export const REPO_DIR = join(BENCH_DIR, "..");
+import { BENCH_DIR, REPO_DIR } from "../lib/paths.ts";
+
+export { BENCH_DIR, REPO_DIR };
 
 export interface NodeBenchOptions {
   /** Deployed JS app counts for the density rows (always includes 1, the baseline). */
@@ -45,10 +46,10 @@ export const USAGE = `usage: node bench/node.ts [options]
   --idle-mb M          --idle-mb of the density nodes (default: the node's own, 512)
   --hold LIST          concurrencies of the memory-per-instance rows (default 1,8,32; smoke 1,8)
   --hold-ms MS         how long each held request stays open (default 200)
-  --duration S         seconds per throughput point (default 3, quick 1, smoke 0.5)
-  --warmup S           untimed seconds before each point (default 1, quick 0.5, smoke 0.25)
+  --duration S         seconds per throughput point (default 3, quick and smoke 0.5)
+  --warmup S           untimed seconds before each point (default 1, quick and smoke 0.25)
   --no-c               skip the C component rows
-  --quick              smaller defaults (~1-2 min)
+  --quick              smaller defaults (~30 s)
   --smoke              the smallest form, for the smoke test (implies --quick)
   --json               print the raw JSON instead of the tables
   --results-dir DIR    where node-<timestamp>.json is written (default bench/results)
@@ -95,11 +96,11 @@ export function parseOptions(argv: string[]): NodeBenchOptions | null {
     idleMb: values["idle-mb"] === undefined ? null : num(values["idle-mb"], 512, "idle-mb", 1),
     holdConcurrency: list(values.hold, pick([1, 8, 32], [1, 8, 32], [1, 8]), "hold"),
     holdMs: num(values["hold-ms"], 200, "hold-ms", 10),
-    holdRunMs: pick(2000, 1500, 1000),
+    holdRunMs: pick(2000, 1000, 1000),
     loadThreads: [1, 2],
     loadConcurrency: [1, 16, 64],
-    durationMs: num(values.duration, pick(3, 1, 0.5), "duration", 0.1) * 1000,
-    warmupMs: num(values.warmup, pick(1, 0.5, 0.25), "warmup", 0) * 1000,
+    durationMs: num(values.duration, pick(3, 0.5, 0.5), "duration", 0.1) * 1000,
+    warmupMs: num(values.warmup, pick(1, 0.25, 0.25), "warmup", 0) * 1000,
     spreadPerApp: 3,
     spreadMin: pick(300, 300, 50),
     spreadMaxMs: pick(5000, 5000, 1000),

@@ -4,9 +4,9 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-export const BENCH_DIR = join(import.meta.dirname, "..");
-export const REPO_DIR = join(BENCH_DIR, "..");
-export const CACHE_DIR = join(REPO_DIR, "node_modules", ".cache", "outpost-bench");
+import { BENCH_DIR, CACHE_DIR, REPO_DIR } from "../lib/paths.ts";
+
+export { BENCH_DIR, CACHE_DIR, REPO_DIR };
 
 export const SYSTEM_IDS = ["outpost", "workerd", "edge-runtime", "jco-serve", "node-http"] as const;
 export type SystemId = (typeof SYSTEM_IDS)[number];
@@ -36,15 +36,16 @@ Outpost against workerd, edge-runtime (Vercel), jco serve and plain node:http, e
 handlers (bench/peers/workloads/), measured in one run with interleaved rounds.
 
   --systems a,b        subset of ${SYSTEM_IDS.join(",")} (default: all)
-  --workloads a,b      subset of ${WORKLOAD_IDS.join(",")} (default: all; kv is Outpost-only and n/a for now)
+  --workloads a,b      subset of ${WORKLOAD_IDS.join(",")} (default: all; kv is Outpost only: a control
+                       plane and a region; n/a for the peers)
   --concurrency 1,16   connections of each load run (default 1,16,64)
-  --duration S         seconds of each timed load run (default 3, quick 0.75, smoke 0.5)
-  --warmup S           untimed seconds before each load run (default 1, quick 0.15)
-  --rounds N           interleaved rounds of every load run (default 3, quick 2, smoke 1)
-  --cold-samples N     process start → first 200 samples per system (default 5, quick 3, smoke 1)
+  --duration S         seconds of each timed load run (default 3, quick 0.4, smoke 0.5)
+  --warmup S           untimed seconds before each load run (default 1, quick and smoke 0.1)
+  --rounds N           interleaved rounds of every load run (default 3, quick and smoke 1)
+  --cold-samples N     process start → first 200 samples per system (default 5, quick 2, smoke 1)
   --no-install         do not install missing peers; systems that are not installed are skipped
-  --quick              shorter runs (under two minutes on 2 cores once peers and apps are built)
-  --smoke              the smallest form: hello only; outpost, node-http and workerd; concurrency 1
+  --quick              shorter runs (about a minute on 2 cores once peers and apps are built)
+  --smoke              the smallest form: hello and kv; outpost, node-http and workerd; concurrency 1
   --json               print the raw JSON instead of the table
   --results-dir DIR    where peers-<timestamp>.json and .svg are written (default bench/results)
   --peers-dir DIR      bench-private npm prefix for the peers (default $OUTPOST_BENCH_PEERS_DIR or
@@ -85,12 +86,12 @@ export function parseOptions(argv: string[]): PeersOptions | null {
     : values.concurrency.split(",").map((s) => num(s, 1, "concurrency", 1));
   return {
     systems: list(values.systems, SYSTEM_IDS, "systems") ?? (smoke ? ["outpost", "workerd", "node-http"] : [...SYSTEM_IDS]),
-    workloads: list(values.workloads, WORKLOAD_IDS, "workloads") ?? (smoke ? ["hello"] : [...WORKLOAD_IDS]),
+    workloads: list(values.workloads, WORKLOAD_IDS, "workloads") ?? (smoke ? ["hello", "kv"] : [...WORKLOAD_IDS]),
     concurrency,
-    durationMs: num(values.duration, smoke ? 0.5 : quick ? 0.75 : 3, "duration", 0.1) * 1000,
-    warmupMs: num(values.warmup, quick ? 0.15 : 1, "warmup", 0) * 1000,
-    rounds: num(values.rounds, smoke ? 1 : quick ? 2 : 3, "rounds", 1),
-    coldSamples: num(values["cold-samples"], smoke ? 1 : quick ? 3 : 5, "cold-samples", 1),
+    durationMs: num(values.duration, smoke ? 0.5 : quick ? 0.4 : 3, "duration", 0.1) * 1000,
+    warmupMs: num(values.warmup, quick ? 0.1 : 1, "warmup", 0) * 1000,
+    rounds: num(values.rounds, quick ? 1 : 3, "rounds", 1),
+    coldSamples: num(values["cold-samples"], smoke ? 1 : quick ? 2 : 5, "cold-samples", 1),
     install: values["no-install"] !== true,
     quick,
     smoke,

@@ -25,7 +25,9 @@ export interface PeersReport {
   cold: ColdRow[];
   load: LoadRow[];
   skipped: RawResults["skipped"];
-  raw: Omit<RawResults, "skipped">;
+  /** Workloads that do not apply to a system by design (kv for the peers). */
+  na: RawResults["na"];
+  raw: Omit<RawResults, "skipped" | "na">;
 }
 
 /** The middle value (mean of the two middle ones for an even count). */
@@ -68,7 +70,7 @@ export function makeReport(startedAt: Date, machine: MachineInfo, versions: Reco
     const spec = w.request({ upstream: "http://127.0.0.1:0/data" });
     return { id, label: w.label, method: spec.method, requestBodyBytes: spec.body?.length ?? 0, runnable: w.file !== null };
   });
-  return { schema: "outpost-bench/peers@1", startedAt: startedAt.toISOString(), machine, versions, options, workloads, cold, load, skipped: raw.skipped, raw: { cold: raw.cold, load: raw.load } };
+  return { schema: "outpost-bench/peers@1", startedAt: startedAt.toISOString(), machine, versions, options, workloads, cold, load, skipped: raw.skipped, na: raw.na, raw: { cold: raw.cold, load: raw.load } };
 }
 
 const n = (x: number) => (x >= 1000 ? Math.round(x).toLocaleString("en-US") : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -100,6 +102,7 @@ export function renderMarkdown(report: PeersReport): string {
       rows.push([w.id, SYSTEM_LABELS[r.system], String(r.concurrency), n(r.requestsPerSecond.median), range(r.requestsPerSecond), n(r.p50Ms.median), n(r.p99Ms.median), ratio(r.rpsVsWorkerd), ratio(r.p99VsWorkerd)]);
     }
     for (const s of report.skipped.filter((s) => s.workload === w.id && s.system !== "all")) rows.push([w.id, SYSTEM_LABELS[s.system as SystemId], "–", "skipped", "–", "–", "–", "–", "–"]);
+    for (const s of report.na.filter((s) => s.workload === w.id)) rows.push([w.id, SYSTEM_LABELS[s.system], "–", s.reason, "–", "–", "–", "–", "–"]);
   }
   out.push(markdownTable(["workload", "system", "conc.", "req/s", "req/s min – max", "p50 ms", "p99 ms", "req/s ÷ workerd", "p99 ÷ workerd"], rows, ["l", "l", "r", "r", "r", "r", "r", "r", "r"]), "");
   out.push("Workloads: " + report.workloads.map((w) => `**${w.id}** ${w.label}`).join("; ") + ".");

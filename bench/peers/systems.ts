@@ -1,17 +1,19 @@
 // How each system serves a workload: what is built once (Outpost app, jco component, FetchEvent bundle,
-// workerd config) and the command line that serves it on a given port. Builds are cached under the
-// bench's apps dir, so a second run starts at once.
-import { spawn } from "node:child_process";
+// workerd config) and how it is started: a command line serving on a given port, or for Outpost's kv
+// workload a control plane and a region (kv-outpost.ts). Builds are cached under the bench's apps dir, so
+// a second run starts at once. A workload only Outpost can run is n/a for the peers.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runChild } from "../lib/child.ts";
+import { outpostBuild } from "../lib/outpost-cli.ts";
 import { progress } from "../lib/progress.ts";
 import type { PeerInstall } from "./install.ts";
-import type { LaunchSpec } from "./launch.ts";
+import { readBuilt, startKvRegion } from "./kv-outpost.ts";
+import { freePort, launch, type LaunchSpec, type Running } from "./launch.ts";
 import { fetchEventBundle } from "./fetch-event.ts";
 import { REPO_DIR, type SystemId } from "./options.ts";
-import type { Workload } from "./workloads/index.ts";
+import type { RequestSpec, Workload } from "./workloads/index.ts";
 
 export const SYSTEM_LABELS: Record<SystemId, string> = {
   outpost: "Outpost (edge-node, 2 threads)",
@@ -21,10 +23,13 @@ export const SYSTEM_LABELS: Record<SystemId, string> = {
   "node-http": "plain node:http",
 };
 
-export type Preparation = { ok: true; launch(port: number): LaunchSpec } | { ok: false; reason: string };
+/**
+ * A system ready to serve a workload: `start` brings it up and resolves once it answered `probe` with a
+ * 200 (launch.ts). Not ready: why; `na` when the workload does not apply to the system (not a failure).
+ */
+export type Preparation = { ok: true; start(probe: RequestSpec): Promise<Running> } | { ok: false; reason: string; na?: boolean };
 
 const HERE = import.meta.dirname;
-const CLI = join(REPO_DIR, "sdk", "cli", "bin.js");
 const EDGE_NODE = join(REPO_DIR, "edge-node", "main.ts");
 /** Matches the example app's config; every workerd feature the workloads use is older. */
 const COMPATIBILITY_DATE = "2026-11-01";
@@ -33,28 +38,37 @@ function writeIfChanged(path: string, text: string): void {
   if (!existsSync(path) || readFileSync(path, "utf8") !== text) writeFileSync(path, text);
 }
 
-function runCli(args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: "0" } });
-    let out = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (out += d));
-    const timer = setTimeout(() => p.kill("SIGKILL"), 300_000);
-    p.on("close", (code) => { clearTimeout(timer); if (code === 0) resolve(out); else reject(new Error(`outpost ${args.join(" ")} in ${cwd} failed (${code}):\n${out.slice(-3000)}`)); });
-  });
-}
+/** A system that is one process listening on a port it is given. */
+const spawned = (spec: (port: number) => LaunchSpec): Preparation => ({
+  ok: true,
+  start: async (probe) => {
+    const port = await freePort();
+    return launch(spec(port), port, probe);
+  },
+});
 
-/** `outpost build` of the workload in a project of its own; Outpost's component cache makes a rebuild fast. */
+/**
+ * `outpost build` of the workload in a project of its own (Outpost's component cache makes a rebuild
+ * fast), served by one edge node with the build on its command line; a workload with a KV binding by a
+ * region following a control plane instead.
+ */
 async function prepareOutpost(w: Workload, appsDir: string): Promise<Preparation> {
   const project = join(appsDir, "outpost", w.id);
+  const name = `peer-${w.id}`;
   mkdirSync(join(project, "src"), { recursive: true });
   writeIfChanged(join(project, "src", "index.js"), readFileSync(w.file!, "utf8"));
-  writeIfChanged(join(project, "wrangler-like.toml"), `# Written by bench/peers/systems.ts: the ${w.id} workload as an Outpost app.\nname = "peer-${w.id}"\nmain = "src/index.js"\ncompatibility_date = "${COMPATIBILITY_DATE}"\n`);
+  const kv = w.kv ? `kv_namespaces = [{ binding = "${w.kv.binding}" }]\n` : "";
+  writeIfChanged(join(project, "wrangler-like.toml"), `# Written by bench/peers/systems.ts: the ${w.id} workload as an Outpost app.\nname = "${name}"\nmain = "src/index.js"\ncompatibility_date = "${COMPATIBILITY_DATE}"\n${kv}`);
   const t0 = performance.now();
-  await runCli(["build", "--out-dir", join(project, "dist")], project);
+  const dist = join(project, "dist");
+  await outpostBuild(project, dist);
   progress(`  outpost: built ${w.id} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (w.kv) {
+    const app = readBuilt(dist, name);
+    return { ok: true, start: (probe) => startKvRegion(app, w, probe) };
+  }
   const cacheDir = join(project, "node-cache");
-  return { ok: true, launch: (port) => ({ command: process.execPath, args: [EDGE_NODE, "--port", String(port), "--threads", "2", "--quiet", "--cache-dir", cacheDir, join(project, "dist")] }) };
+  return spawned((port) => ({ command: process.execPath, args: [EDGE_NODE, "--port", String(port), "--threads", "2", "--quiet", "--cache-dir", cacheDir, dist] }));
 }
 
 function workerdConfig(port: number): string {
@@ -81,13 +95,10 @@ function prepareWorkerd(w: Workload, appsDir: string, bin: string): Preparation 
   const dir = join(appsDir, "workerd", w.id);
   mkdirSync(dir, { recursive: true });
   writeIfChanged(join(dir, "worker.js"), readFileSync(w.file!, "utf8"));
-  return {
-    ok: true,
-    launch: (port) => {
-      writeFileSync(join(dir, "config.capnp"), workerdConfig(port));
-      return { command: bin, args: ["serve", join(dir, "config.capnp")], cwd: dir };
-    },
-  };
+  return spawned((port) => {
+    writeFileSync(join(dir, "config.capnp"), workerdConfig(port));
+    return { command: bin, args: ["serve", join(dir, "config.capnp")], cwd: dir };
+  });
 }
 
 async function prepareEdgeRuntime(w: Workload, appsDir: string, pkgDir: string): Promise<Preparation> {
@@ -95,7 +106,7 @@ async function prepareEdgeRuntime(w: Workload, appsDir: string, pkgDir: string):
   mkdirSync(dir, { recursive: true });
   const script = join(dir, `${w.id}.js`);
   writeIfChanged(script, await fetchEventBundle(w.file!, "iife"));
-  return { ok: true, launch: (port) => ({ command: process.execPath, args: [join(HERE, "edge-runtime-server.ts"), pkgDir, script, String(port)] }) };
+  return spawned((port) => ({ command: process.execPath, args: [join(HERE, "edge-runtime-server.ts"), pkgDir, script, String(port)] }));
 }
 
 /** componentize-js of the FetchEvent bundle, cached by the bundle's hash (a build takes 5-30 s). */
@@ -115,20 +126,18 @@ async function prepareJcoServe(w: Workload, appsDir: string, cli: string): Promi
   }
   // A fixed --jco-dir: killed with its process group, jco serve would leave a temp dir behind each time.
   const outDir = join(dir, `${w.id}-serve`);
-  return {
-    ok: true,
-    launch: (port) => ({ command: process.execPath, args: [cli, "serve", wasm, "--port", String(port), "--host", "127.0.0.1", "--isolate-requests", "instance", "--jco-dir", outDir] }),
-  };
+  return spawned((port) => ({ command: process.execPath, args: [cli, "serve", wasm, "--port", String(port), "--host", "127.0.0.1", "--isolate-requests", "instance", "--jco-dir", outDir] }));
 }
 
 /** Builds what `system` needs to serve `w`. Peer problems come back as { ok: false }; Outpost's throw. */
 export async function prepare(system: SystemId, w: Workload, peers: PeerInstall, appsDir: string): Promise<Preparation> {
   if (!w.file) return { ok: false, reason: w.na ?? "not runnable" };
+  if (w.outpostOnly && system !== "outpost") return { ok: false, reason: w.outpostOnly, na: true };
   switch (system) {
     case "outpost":
       return prepareOutpost(w, appsDir);
     case "node-http":
-      return { ok: true, launch: (port) => ({ command: process.execPath, args: [join(HERE, "node-server.ts"), w.file!, String(port)] }) };
+      return spawned((port) => ({ command: process.execPath, args: [join(HERE, "node-server.ts"), w.file!, String(port)] }));
     case "workerd":
       return peers.workerd ? prepareWorkerd(w, appsDir, peers.workerd.bin) : { ok: false, reason: `not installed: ${peers.problems.workerd}` };
     case "edge-runtime":

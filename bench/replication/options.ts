@@ -4,7 +4,9 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-export const BENCH_DIR = join(import.meta.dirname, "..");
+import { BENCH_DIR } from "../lib/paths.ts";
+
+export { BENCH_DIR };
 
 export interface ReplicationBenchOptions {
   /** Timed deploys per deploy row (new code, config only). */
@@ -24,7 +26,7 @@ export interface ReplicationBenchOptions {
 export const USAGE = `usage: node bench/replication.ts [options]
 
 One control plane and three regions (eu, us, ap), each its own process on 127.0.0.1.
-  --deploys N         timed deploys per deploy row (default 20, quick 5, smoke 2)
+  --deploys N         timed deploys per deploy row (default 20, quick 3, smoke 2)
   --writes N          timed KV writes per KV row (default 100, quick 20, smoke 2)
   --poll-ms MS        pause between polls of a region that does not show the change yet (default 1)
   --timeout S         give up on one sample after S seconds (default 60)
@@ -57,7 +59,7 @@ export function parseOptions(argv: string[]): ReplicationBenchOptions | null {
   const quick = smoke || values.quick === true;
   const pick = (full: number, q: number, s: number) => (smoke ? s : quick ? q : full);
   return {
-    deploys: int(values.deploys, pick(20, 5, 2), "deploys", 1),
+    deploys: int(values.deploys, pick(20, 3, 2), "deploys", 1),
     writes: int(values.writes, pick(100, 20, 2), "writes", 1),
     pollMs: int(values["poll-ms"], 1, "poll-ms", 0),
     timeoutMs: int(values.timeout, 60, "timeout", 1) * 1000,

@@ -72,6 +72,9 @@ async function measure(src: ComponentSource, opts: { samples: number; path: stri
     metric("first-call.first-instance.second-request", "1st instance in a process: 2nd request", `${fp}; same instance, next request`, pick(fresh, (f) => f.first.secondRequestMs)),
     metric("first-call.second-instance.instantiate", "2nd instance in that process: instantiate", `${fp}; right after the above`, pick(fresh, (f) => f.second.instantiateMs)),
     metric("first-call.second-instance.handle", "2nd instance in that process: 1st request", `${fp}; in-process fakes`, pick(fresh, (f) => f.second.handleMs)),
+    metric("first-call.code-to-first-response", "code on a node → 1st response (glue cached)",
+      `${fp}; per child, the sum of: compile core modules + runtime load (validate, import cached glue, compile) + 1st instantiate + 1st request`,
+      pick(fresh, (f) => f.compileMs + f.runtime.validateMs + f.runtime.transpileMs + f.runtime.compileMs + f.first.instantiateMs + f.first.handleMs)),
   ];
   return { metrics, warmCacheDir, cleanup };
 }

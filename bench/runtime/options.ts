@@ -3,8 +3,9 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-export const BENCH_DIR = join(import.meta.dirname, "..");
-export const REPO_DIR = join(BENCH_DIR, "..");
+import { BENCH_DIR, REPO_DIR } from "../lib/paths.ts";
+
+export { BENCH_DIR, REPO_DIR };
 
 export interface RuntimeBenchOptions {
   /** A built component; null: build the example. */
@@ -34,7 +35,7 @@ export const USAGE = `usage: node bench/runtime.ts [options]
   --path PATH          request path sent to the app (default /)
   --var KEY=VALUE      a var given to the app (repeatable; default: the example's vars, or GREETING=bench)
   --samples N          fresh-process samples for compile, transpile, first call (default 5, quick 2)
-  --build-samples N    samples of each build kind (default: --samples)
+  --build-samples N    samples of each build kind (default: --samples; quick 1)
   --instances N        new instances timed in one process (default 200, quick 50)
   --requests N         requests timed on a reused instance (default 2000, quick 500)
   --warmup N           untimed requests before those (default 200, quick 100)
@@ -84,7 +85,7 @@ export function parseOptions(argv: string[]): RuntimeBenchOptions | null {
     path,
     vars,
     samples,
-    buildSamples: count(values["build-samples"], samples, "build-samples"),
+    buildSamples: count(values["build-samples"], quick ? 1 : samples, "build-samples"),
     instances: count(values.instances, quick ? 50 : 200, "instances"),
     requests: count(values.requests, quick ? 500 : 2000, "requests"),
     warmup: count(values.warmup, quick ? 100 : 200, "warmup", 0),

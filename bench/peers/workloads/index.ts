@@ -1,5 +1,6 @@
 // The peers bench's workloads: which module each one is, the request the load generator sends to it,
 // and how a first answer is checked, so every system is known to run the same logic before it is timed.
+// The kv workload also names its KV binding and the three entries the bench seeds before it runs.
 import { join } from "node:path";
 import type { LoadRequest } from "../../lib/http-load.ts";
 import type { WorkloadId } from "../options.ts";
@@ -14,6 +15,10 @@ export interface Workload {
   file: string | null;
   /** Why every system shows n/a for it, when file is null. */
   na?: string;
+  /** Only Outpost runs it: the n/a text every peer shows instead. */
+  outpostOnly?: string;
+  /** A KV binding the app reads and the entries seeded in its namespace before it runs. */
+  kv?: { binding: string; entries: Record<string, string> };
   request(ctx: { upstream: string }): RequestSpec;
   /** null when `body` is the right answer, else what is wrong with it. */
   check(body: string): string | null;
@@ -49,6 +54,13 @@ function parse(body: string): Record<string, unknown> | null {
   }
 }
 
+/** The kv workload's three entries (kv.js reads exactly these keys): small JSON documents of 0.1-1 KB. */
+const KV_ENTRIES: Record<string, string> = {
+  "user:42": JSON.stringify({ id: 42, name: "Ada", plan: "pro", locale: "en-GB" }),
+  flags: JSON.stringify(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`feature-${i}`, i % 3 === 0]))),
+  "page:home": JSON.stringify({ title: "Home", blocks: Array.from({ length: 8 }, (_, i) => ({ kind: "text", text: `paragraph ${i} `.repeat(8) })) }),
+};
+
 const short = (s: string) => JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}…` : s);
 
 export const WORKLOADS: Record<WorkloadId, Workload> = {
@@ -78,10 +90,15 @@ export const WORKLOADS: Record<WorkloadId, Workload> = {
   },
   kv: {
     id: "kv",
-    label: "read three KV keys",
-    file: null,
-    na: "KV is not in Outpost yet (it lands later); no peer is wired to a KV either",
+    label: "read three KV keys (Outpost only)",
+    file: join(DIR, "kv.js"),
+    outpostOnly: "n/a (no KV)",
+    kv: { binding: "STORE", entries: KV_ENTRIES },
     request: () => ({ method: "GET", path: "/" }),
-    check: () => "not runnable",
+    check: (body) => {
+      const r = parse(body);
+      const wrong = Object.keys(KV_ENTRIES).filter((k) => r?.[k] !== KV_ENTRIES[k]);
+      return wrong.length ? `expected the seeded values of ${wrong.join(", ")}, got ${short(body)}` : null;
+    },
   },
 };

@@ -8,11 +8,13 @@ import type { CommandArgs } from "../command.ts";
 export const usage = `Usage: outpost bench [--quick]
 
 Runs bench/compare.ts of the Outpost repository: every bench in turn (runtime, edge node, peers,
-deploy propagation and KV replication; bench/README.md has each metric's method), and prints their
-tables at the end. Exits 1 if any bench failed.
+deploy propagation and KV replication; bench/README.md has each metric's method), then prints
+Outpost's cold start by layer and every bench's tables, and writes bench/results/bench-<time>.json
+and .svg (the layers, and throughput by concurrency per system). Exits 1 if any bench failed.
 
 Options:
-  --quick   a shorter run (fewer samples), forwarded to every bench`;
+  --quick   a shorter run (about 2 minutes on 2 cores: fewer samples, shorter loads, no 1000-app
+            node), forwarded to every bench`;
 
 const COMPARE = join(import.meta.dirname, "..", "..", "..", "bench", "compare.ts");
 
