@@ -32,6 +32,8 @@ export interface PrepareSpec {
   name: string;
   version: string;
   bytes: Uint8Array;
+  /** The SHA-256 the bytes were verified against (a replica's artifact): the runtime does not hash them again. */
+  sha256?: string;
   manifest: Manifest;
   secrets?: Record<string, string>;
 }
@@ -101,6 +103,7 @@ export class AppRegistry {
       name: spec.name,
       version: spec.version,
       bytes: spec.bytes,
+      sha256: spec.sha256,
       vars: manifest.vars,
       secrets: spec.secrets ?? {},
       kvNamespaces: manifest.kvNamespaces,

@@ -54,7 +54,7 @@ export interface AppOptions {
   idle?: IdleInstances;
 }
 
-export interface AppStats { requests: number; instancesCreated: number; instancesLive: number; instancesIdle: number; discarded: number; evicted: number }
+export interface AppStats { requests: number; instancesCreated: number; instancesLive: number; instancesIdle: number; warmups: number; discarded: number; evicted: number }
 
 /** What serving one request did, for metrics. */
 export interface ServeInfo { status: number; coldStartMs?: number; limit?: "cpu" | "memory" | "wall" | "request_body" | "response_body" }
@@ -74,7 +74,7 @@ export class ComponentApp {
   #refilling = false;
   #closed = false;
   #eventHost: EventHost;
-  readonly stats: AppStats = { requests: 0, instancesCreated: 0, instancesLive: 0, instancesIdle: 0, discarded: 0, evicted: 0 };
+  readonly stats: AppStats = { requests: 0, instancesCreated: 0, instancesLive: 0, instancesIdle: 0, warmups: 0, discarded: 0, evicted: 0 };
 
   constructor(component: CompiledComponent, opts: AppOptions) {
     this.name = opts.name;
@@ -143,17 +143,21 @@ export class ComponentApp {
   /**
    * Prepares the app before traffic: a throwaway instance takes one synthetic request, so V8's
    * lazy compilation of the guest's code is paid now (its outgoing requests, KV writes and logs
-   * are refused or dropped), then the spares are instantiated.
+   * are refused or dropped), then the spares are instantiated: awaited, or with `spares: "later"`
+   * started once the caller has been answered (a deploy acks first; a request arriving before the
+   * spare is ready instantiates its own).
    */
-  async warm(opts: { throwaway?: boolean } = {}): Promise<void> {
+  async warm(opts: { throwaway?: boolean; spares?: "now" | "later" } = {}): Promise<void> {
     if (opts.throwaway !== false) {
       const inst = await this.#newInstance();
       inst.warming = true;
+      this.stats.warmups++;
       try { await warmupRequest(inst); } catch { /* a failing warm-up only means the first request compiles more */ }
       this.#live--;
       this.#updateGauges();
     }
-    await this.#refill();
+    if (opts.spares === "later") setImmediate(() => void this.#refill().catch(() => undefined)); // a request instantiates its own and reports why
+    else await this.#refill();
   }
 
   async #refill(): Promise<void> {

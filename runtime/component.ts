@@ -1,15 +1,18 @@
 // Loads a component for serving: validates it, transpiles it with jco into JS glue plus core
-// modules (cached on disk by content hash), and compiles each core module once per process.
-// The result is shared by every instance of the component.
+// modules (on disk by content hash; a component of a shape seen before skips jco and compiles its
+// core modules straight from its bytes: runtime/shape-reuse.ts), and compiles each core module once
+// per process. The result is shared by every instance of the component. The pool's main thread
+// never imports the glue (compileForThreads): only the worker threads that run the component do.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ASYNC_EXPORTS, SUSPENDING_IMPORTS } from "./host/index.ts";
 import { componentShape, type ComponentShape } from "./component-shape.ts";
 import { limitMemory } from "./memory-limit.ts";
 import { GLUE_PATCH_VERSION, patchGlueText } from "./perf/glue-patch.ts";
+import { knownShape, rememberShape, shapeDir, writeAtomic, type ShapeRecord } from "./shape-reuse.ts";
 import { loadJco, validateComponent, type ComponentInfo } from "./validate.ts";
 
 export type Glue = {
@@ -26,13 +29,34 @@ export interface CompiledComponent {
   imports: string[];
   exports: string[];
   glue: Glue;
-  /** The glue module on disk; a worker thread imports it from here. */
+  /** The glue module on disk; a worker thread imports it from here (one file per shape when known). */
   gluePath: string;
+  /** Where its core modules are on disk: compiled again from there after an eviction. */
+  modulesDir: string;
+  /**
+   * One per compile in this process: components with the same id share the same compiled modules,
+   * and so whatever V8 compiled lazily while any of them ran (a thread that warmed one need not warm
+   * the next: runtime/pool/worker.ts).
+   */
+  compileId: string;
   modules: Map<string, WebAssembly.Module>;
   timings: { validateMs: number; transpileMs: number; compileMs: number };
 }
 
-const compiled = new Map<string, Promise<CompiledComponent>>();
+/** What a worker thread receives to run a component compiled by another thread (no recompile). */
+export type PostedComponent = Omit<CompiledComponent, "glue">;
+
+export interface CompileOptions {
+  cacheDir: string;
+  /** Caps the maximum of every memory the core modules define. */
+  memoryLimitBytes?: number;
+  /** The bytes' SHA-256, when the caller has verified it (saves hashing the bytes again). */
+  sha256?: string;
+}
+
+/** Compiled forms by compiledKey; `full` once something in this thread asked for the glue too. */
+const compiled = new Map<string, { posted: Promise<PostedComponent>; full?: Promise<CompiledComponent> }>();
+let compiles = 0;
 
 function versionOf(iface: string, imports: string[]): string | undefined {
   return imports.find((i) => i.split("@")[0] === iface);
@@ -63,23 +87,40 @@ export function patchGlue(js: string): string {
   return patchGlueText(js).js;
 }
 
-async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLimitBytes?: number): Promise<PostedComponent> {
+  const t = performance.now();
+  const dir = join(cacheDir, "transpiled", hash);
+  const shape = componentShape(bytes);
+  const record = shape && (await knownShape(shapeDir(cacheDir, shape), shape));
+  const base = { hash, size: bytes.byteLength, modulesDir: dir, compileId: `${compiledKey(hash, memoryLimitBytes)}#${++compiles}` };
+  if (shape && record) return { ...base, ...(await fromShape(shape, record, dir, memoryLimitBytes, t)) };
+  return { ...base, ...(await transpiled(bytes, shape, dir, cacheDir, memoryLimitBytes, t)) };
 }
 
-async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLimitBytes?: number): Promise<CompiledComponent> {
-  let t = performance.now();
-  const dir = join(cacheDir, "transpiled", hash);
-  const gluePath = join(dir, `component.${GLUE_PATCH_VERSION}.js`); // glue patches change: a new name, never stale glue
-  const shape = existsSync(gluePath) ? null : componentShape(bytes);
-  const shapeDir = shape && join(cacheDir, "shapes", `${shape.key}.${GLUE_PATCH_VERSION}`);
-  if (shape && shapeDir) await reuseShape(shape, shapeDir, dir, gluePath);
-  const info = await validated(bytes, dir);
-  const validateMs = performance.now() - t;
+/**
+ * A component of a known shape: its core modules compiled from its own bytes in memory while they
+ * are written to its directory (for a recompile after an eviction); the shape's world and glue.
+ */
+async function fromShape(shape: ComponentShape, record: ShapeRecord, dir: string, memoryLimitBytes: number | undefined, t0: number) {
+  const validateMs = performance.now() - t0;
+  const t = performance.now();
+  const sources = record.names.map((name, i): [string, Uint8Array] => [name, shape.coreModules[i]]);
+  const [modules] = await Promise.all([compileCoreModules(sources, memoryLimitBytes), writeModules(dir, sources)]);
+  const timings = { validateMs, transpileMs: 0, compileMs: performance.now() - t };
+  return { imports: record.info.imports, exports: record.info.exports, gluePath: record.gluePath, modules, timings };
+}
 
-  t = performance.now();
+async function writeModules(dir: string, sources: Array<[string, Uint8Array]>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await Promise.all(sources.map(([name, data]) => (existsSync(join(dir, name)) ? undefined : writeAtomic(join(dir, name), data))));
+}
+
+/** A component of a new shape (or none): validated and transpiled by jco once, its files in `dir`. */
+async function transpiled(bytes: Uint8Array, shape: ComponentShape | null, dir: string, cacheDir: string, memoryLimitBytes: number | undefined, t0: number) {
+  let gluePath = join(dir, `component.${GLUE_PATCH_VERSION}.js`); // glue patches change: a new name, never stale glue
+  const info = await validated(bytes, dir);
+  const validateMs = performance.now() - t0;
+  let t = performance.now();
   if (!existsSync(gluePath)) {
     const { asyncImports, asyncExports } = asyncNames(info.imports, info.exports);
     const { transpile } = await loadJco(); // only on a cache miss: a worker thread never loads jco
@@ -92,51 +133,15 @@ async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLim
       if (!name.endsWith(".wasm")) continue; // type declarations and the glue (written last) are skipped
       await writeAtomic(join(dir, name), data);
     }
-    await writeAtomic(gluePath, patchGlue(new TextDecoder().decode(out.files["component.js"])));
-    if (shape && shapeDir) await rememberShape(shape, shapeDir, dir, gluePath, out.files);
+    const glue = patchGlue(new TextDecoder().decode(out.files["component.js"]));
+    await writeAtomic(gluePath, glue);
+    const record = shape && (await rememberShape(shapeDir(cacheDir, shape), shape, info, glue, out.files));
+    if (record) gluePath = record.gluePath; // the same text: the next components of the shape import this one
   }
-  const glue = (await import(pathToFileURL(gluePath).href)) as Glue;
   const transpileMs = performance.now() - t;
-
   t = performance.now();
-  const modules = await compileCoreModules(dir, memoryLimitBytes);
-  const compileMs = performance.now() - t;
-  return { hash, size: bytes.byteLength, imports: info.imports, exports: info.exports, glue, gluePath, modules, timings: { validateMs, transpileMs, compileMs } };
-}
-
-/**
- * Remembers what this transpile produced for the component's shape (runtime/component-shape.ts):
- * the glue, the world and which core module became which file. Only when extracting the core
- * modules from the component reproduces jco's files exactly; otherwise the shape is not reused.
- */
-async function rememberShape(shape: ComponentShape, shapeDir: string, dir: string, gluePath: string, files: Record<string, Uint8Array>): Promise<void> {
-  const wasmFiles = Object.entries(files).filter(([name]) => name.endsWith(".wasm"));
-  if (wasmFiles.length !== shape.coreModules.length) return;
-  const names: string[] = [];
-  for (const module of shape.coreModules) {
-    const match = wasmFiles.find(([name, data]) => !names.includes(name) && Buffer.compare(data, module) === 0);
-    if (!match) return;
-    names.push(match[0]);
-  }
-  await mkdir(shapeDir, { recursive: true });
-  await writeAtomic(join(shapeDir, "glue.js"), await readFile(gluePath));
-  await writeAtomic(join(shapeDir, "world.json"), await readFile(join(dir, "world.json")));
-  await writeAtomic(join(shapeDir, "modules.json"), JSON.stringify(names)); // written last: marks the shape complete
-}
-
-/** Lays out a component of a known shape without jco: its own core modules, the shape's glue and world. */
-async function reuseShape(shape: ComponentShape, shapeDir: string, dir: string, gluePath: string): Promise<void> {
-  let names: string[];
-  try {
-    names = JSON.parse(await readFile(join(shapeDir, "modules.json"), "utf8")) as string[];
-  } catch {
-    return; // not seen yet
-  }
-  if (names.length !== shape.coreModules.length) return;
-  await mkdir(dir, { recursive: true });
-  for (const [i, name] of names.entries()) await writeAtomic(join(dir, name), shape.coreModules[i]);
-  await writeAtomic(join(dir, "world.json"), await readFile(join(shapeDir, "world.json")));
-  await writeAtomic(gluePath, await readFile(join(shapeDir, "glue.js")));
+  const modules = await compileCoreModules(await filesIn(dir), memoryLimitBytes);
+  return { imports: info.imports, exports: info.exports, gluePath, modules, timings: { validateMs, transpileMs, compileMs: performance.now() - t } };
 }
 
 /**
@@ -155,40 +160,59 @@ async function validated(bytes: Uint8Array, dir: string): Promise<ComponentInfo>
   }
 }
 
-/** Compiles the transpiled core modules in `dir`, each memory capped at `memoryLimitBytes`. */
-async function compileCoreModules(dir: string, memoryLimitBytes?: number): Promise<Map<string, WebAssembly.Module>> {
-  const modules = new Map<string, WebAssembly.Module>();
-  for (const name of await readdir(dir)) {
-    if (!name.endsWith(".wasm")) continue;
-    let core: Uint8Array<ArrayBuffer> = await readFile(join(dir, name));
-    if (memoryLimitBytes !== undefined) core = limitMemory(core, memoryLimitBytes, { name }).bytes; // caps each defined memory's max
-    modules.set(name, await WebAssembly.compile(core));
-  }
-  return modules;
+/** The core module files in `dir`, by name. */
+async function filesIn(dir: string): Promise<Array<[string, Uint8Array]>> {
+  const names = (await readdir(dir)).filter((name) => name.endsWith(".wasm"));
+  return Promise.all(names.map(async (name): Promise<[string, Uint8Array]> => [name, await readFile(join(dir, name))]));
+}
+
+/** Compiles core modules, each memory capped at `memoryLimitBytes`. */
+async function compileCoreModules(sources: Array<[string, Uint8Array]>, memoryLimitBytes?: number): Promise<Map<string, WebAssembly.Module>> {
+  const compiledModules = await Promise.all(sources.map(([name, bytes]) => {
+    const core = memoryLimitBytes === undefined ? bytes : limitMemory(bytes, memoryLimitBytes, { name }).bytes; // caps each defined memory's max
+    return WebAssembly.compile(core as Uint8Array<ArrayBuffer>);
+  }));
+  return new Map(sources.map(([name], i) => [name, compiledModules[i]]));
 }
 
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/**
- * Compiles a component once per process (per memory limit); concurrent loads of the same bytes share
- * the work. `memoryLimitBytes` caps the maximum of every memory the core modules define.
- */
-export function compileComponent(bytes: Uint8Array, opts: { cacheDir: string; memoryLimitBytes?: number }): Promise<CompiledComponent> {
-  const hash = sha256(bytes);
+function entry(bytes: Uint8Array, opts: CompileOptions) {
+  const hash = opts.sha256 ?? sha256(bytes);
   const key = compiledKey(hash, opts.memoryLimitBytes);
-  let p = compiled.get(key);
-  if (!p) {
-    p = load(bytes, hash, opts.cacheDir, opts.memoryLimitBytes);
-    compiled.set(key, p);
-    p.catch(() => compiled.delete(key));
+  let e = compiled.get(key);
+  if (!e) {
+    const posted = load(bytes, hash, opts.cacheDir, opts.memoryLimitBytes);
+    e = { posted };
+    compiled.set(key, e);
+    posted.catch(() => { if (compiled.get(key)?.posted === posted) compiled.delete(key); });
   }
-  return p;
+  return e;
 }
 
-/** What a worker thread receives to run a component compiled by another thread (no recompile). */
-export type PostedComponent = Omit<CompiledComponent, "glue">;
+/**
+ * Compiles a component once per process (per memory limit) for worker threads to run: no glue is
+ * imported here. Concurrent loads of the same bytes share the work.
+ */
+export function compileForThreads(bytes: Uint8Array, opts: CompileOptions): Promise<PostedComponent> {
+  return entry(bytes, opts).posted;
+}
+
+/**
+ * Compiles a component once per process (per memory limit) to run on this thread: its glue imported
+ * too (counted in `timings.transpileMs`, with the transpile or the layout from a known shape).
+ */
+export function compileComponent(bytes: Uint8Array, opts: CompileOptions): Promise<CompiledComponent> {
+  const e = entry(bytes, opts);
+  e.full ??= e.posted.then(async (p) => {
+    const t = performance.now();
+    const c = await fromPosted(p);
+    return { ...c, timings: { ...p.timings, transpileMs: p.timings.transpileMs + performance.now() - t } };
+  });
+  return e.full;
+}
 
 export function postable(c: CompiledComponent): PostedComponent {
   const { glue: _glue, ...rest } = c;
@@ -212,21 +236,21 @@ export function forgetCompiled(key: string): void {
 }
 
 /**
- * Compiles again a component whose compiled modules were evicted, from its transpiled files on
+ * Compiles again a component whose compiled modules were evicted, from its core module files on
  * disk (no validation or transpile: both were done when it was first loaded).
  */
-export function recompile(p: PostedComponent, memoryLimitBytes?: number): Promise<CompiledComponent> {
+export function recompile(p: PostedComponent, memoryLimitBytes?: number): Promise<PostedComponent> {
   const key = compiledKey(p.hash, memoryLimitBytes);
-  let c = compiled.get(key);
-  if (!c) {
-    c = (async () => {
+  let e = compiled.get(key);
+  if (!e) {
+    const posted = (async () => {
       const t = performance.now();
-      const modules = await compileCoreModules(dirname(p.gluePath), memoryLimitBytes);
-      const glue = (await import(pathToFileURL(p.gluePath).href)) as Glue;
-      return { ...p, glue, modules, timings: { validateMs: 0, transpileMs: 0, compileMs: performance.now() - t } };
+      const modules = await compileCoreModules(await filesIn(p.modulesDir), memoryLimitBytes);
+      return { ...p, modules, compileId: `${key}#${++compiles}`, timings: { validateMs: 0, transpileMs: 0, compileMs: performance.now() - t } };
     })();
-    compiled.set(key, c);
-    c.catch(() => compiled.delete(key));
+    e = { posted };
+    compiled.set(key, e);
+    posted.catch(() => { if (compiled.get(key)?.posted === posted) compiled.delete(key); });
   }
-  return c;
+  return e.posted;
 }

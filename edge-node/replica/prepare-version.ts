@@ -55,7 +55,8 @@ export async function prepareVersion(deps: PrepareDeps, app: string, ref: { vers
   let deployment: Deployment;
   try {
     const secrets = boundSecrets(deps.store.secretsOf(app), manifest);
-    deployment = await deps.apps.prepare({ name: app, version: versionLabel(ref.version, gen), bytes: artifact.bytes, manifest, secrets });
+    // The bytes hash to ref.sha256: checked when they were fetched, before they were stored.
+    deployment = await deps.apps.prepare({ name: app, version: versionLabel(ref.version, gen), bytes: artifact.bytes, sha256: ref.sha256, manifest, secrets });
   } catch (err) {
     artifact.stored.catch(() => undefined);
     throw new PrepareFailed(`${app} version ${ref.version}: could not load it: ${(err as Error).message}`);

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { DEFAULT_LIMITS, type AppLimits, type ServeInfo } from "../app.ts";
 import type { AppEvent, EventResult, QueueSender } from "../events.ts";
 import { LRUCache } from "lru-cache";
-import { compileComponent, compiledKey, forgetCompiled, postable, recompile } from "../component.ts";
+import { compileForThreads, compiledKey, forgetCompiled, recompile } from "../component.ts";
 import type { LogSink } from "../logs.ts";
 import { overrun } from "./cpu-meter.ts";
 import { Exchange } from "./exchange.ts";
@@ -53,6 +53,8 @@ export interface DeploySpec {
   name: string;
   version: string;
   bytes: Uint8Array;
+  /** The bytes' SHA-256 when the caller verified it (the artifact's hash): not hashed again. */
+  sha256?: string;
   vars?: Record<string, unknown>;
   secrets?: Record<string, string>;
   kvNamespaces?: Array<{ binding: string; id: string }>;
@@ -132,7 +134,7 @@ export class RuntimePool {
   #rewarm(app: PoolApp): Promise<void> {
     app.cold ??= (async () => {
       const component = await recompile(app.spec.component, app.spec.limits.memoryMb * 1024 * 1024);
-      app.spec = { ...app.spec, component: postable(component) };
+      app.spec = { ...app.spec, component };
       app.evicted = false;
       this.#modules.set(app.compiled, { size: component.size });
     })().finally(() => { app.cold = null; });
@@ -175,25 +177,36 @@ export class RuntimePool {
     }
   }
 
-  /** Compiles (once per process) and loads an app version on its home thread, warmed. */
+  /**
+   * Compiles (once per process) and loads an app version on its home thread, warmed (a thread that
+   * already warmed the same compiled modules skips the warm-up: runtime/pool/worker.ts). Other
+   * threads load it on first use. The home is the thread of a loaded version of the same app with
+   * the same compiled modules (a config-only deploy or secret reload), else the one with fewest apps.
+   */
   async deploy(d: DeploySpec): Promise<PoolApp> {
     const limits: AppLimits = { ...DEFAULT_LIMITS, ...d.limits };
-    const component = await compileComponent(d.bytes, { cacheDir: this.#opts.cacheDir, memoryLimitBytes: limits.memoryMb * 1024 * 1024 });
+    const memoryLimitBytes = limits.memoryMb * 1024 * 1024;
+    const component = await compileForThreads(d.bytes, { cacheDir: this.#opts.cacheDir, memoryLimitBytes, sha256: d.sha256 });
     const key = `${d.name}@${d.version}`;
     const spec: AppSpec = {
-      key, name: d.name, version: d.version, component: postable(component),
+      key, name: d.name, version: d.version, component,
       vars: d.vars ?? {}, secrets: d.secrets ?? {}, kvNamespaces: d.kvNamespaces ?? [], queues: d.queues ?? [],
       limits, spares: d.spares ?? 1,
     };
-    const home = this.#leastLoadedByApps();
+    const compiled = compiledKey(component.hash, memoryLimitBytes);
+    const home = this.#homeFor(d.name, compiled);
     const t = performance.now();
     await this.threads[home].ready;
     await this.threads[home].load(spec, true);
-    const compiled = compiledKey(component.hash, limits.memoryMb * 1024 * 1024);
     const app: PoolApp = { key, spec, home, loadMs: performance.now() - t, compiled, cold: null, evicted: false };
     this.#apps.set(key, app);
     this.#modules.set(compiled, { size: component.size });
     return app;
+  }
+
+  #homeFor(name: string, compiled: string): number {
+    for (const a of this.#apps.values()) if (a.spec.name === name && a.compiled === compiled && !a.evicted && this.threads[a.home]?.alive) return a.home;
+    return this.#leastLoadedByApps();
   }
 
   #leastLoadedByApps(): number {

@@ -68,6 +68,8 @@ export interface WorkerAppStats {
   instancesCreated: number;
   instancesLive: number;
   instancesIdle: number;
+  /** Throwaway warm-up runs (none when the thread had already warmed the same compiled modules). */
+  warmups: number;
   discarded: number;
   evicted: number;
 }

@@ -34,6 +34,12 @@ const idle = new IdleInstances(data.idleBytes);
 const apps = new Map<string, ComponentApp>();
 const loading = new Map<string, Promise<ComponentApp>>();
 const exchanges = new Map<number, { req: MessageRequest; res: MessageResponse }>();
+/**
+ * Compiled components (compileId) this thread has warmed: V8 keeps what it compiled lazily for a
+ * module and its glue, so a later app of the same compiled modules here (a config-only deploy, a
+ * secret reload) serves its first request as fast without another throwaway run.
+ */
+const warmed = new Set<string>();
 
 // Calls the main thread answers ("kv.done", "queue.done"): KV writes and queue sends.
 const waiters = new Map<number, { resolve(): void; reject(err: Error): void }>();
@@ -84,7 +90,10 @@ async function load(spec: AppSpec, warm: boolean): Promise<ComponentApp> {
     meter,
     idle,
   });
-  await app.warm({ throwaway: warm });
+  const id = spec.component.compileId;
+  // A deploy (warm) is answered before its spare is instantiated: the ack does not wait for it.
+  await app.warm({ throwaway: warm && !warmed.has(id), spares: warm ? "later" : "now" });
+  if (warm) warmed.add(id);
   apps.set(spec.key, app);
   return app;
 }

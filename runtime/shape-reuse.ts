@@ -1,0 +1,74 @@
+// What a region remembers of each component shape it transpiled (runtime/component-shape.ts): the
+// glue jco generated, the component's world, and which core module became which file. A component
+// of a known shape is laid out from this record without jco, its core modules taken straight from
+// its own bytes in memory; every component of the shape imports the shape's one glue file, so a
+// thread that ran one of them already has the glue loaded and compiled.
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ComponentShape } from "./component-shape.ts";
+import { GLUE_PATCH_VERSION } from "./perf/glue-patch.ts";
+import type { ComponentInfo } from "./validate.ts";
+
+export interface ShapeRecord {
+  /** The shape's glue module (the same text jco generates for every component of the shape). */
+  gluePath: string;
+  /** The world every component of the shape has (validated once, when the shape was first seen). */
+  info: ComponentInfo;
+  /** The file name jco gives each top-level core module, in order of appearance. */
+  names: string[];
+}
+
+/** Known shapes by directory: read from disk once per process. */
+const known = new Map<string, ShapeRecord>();
+
+export async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+/** Where a shape's record lives (glue patches change: a new name, never stale glue). */
+export function shapeDir(cacheDir: string, shape: ComponentShape): string {
+  return join(cacheDir, "shapes", `${shape.key}.${GLUE_PATCH_VERSION}`);
+}
+
+/** The record of a shape this region transpiled before, or null when it has not (or it does not fit). */
+export async function knownShape(dir: string, shape: ComponentShape): Promise<ShapeRecord | null> {
+  let record = known.get(dir);
+  if (!record) {
+    try {
+      const [names, info] = await Promise.all([
+        readFile(join(dir, "modules.json"), "utf8").then((t) => JSON.parse(t) as string[]),
+        readFile(join(dir, "world.json"), "utf8").then((t) => JSON.parse(t) as ComponentInfo),
+      ]);
+      record = { gluePath: join(dir, "glue.js"), info, names };
+    } catch {
+      return null; // not seen yet
+    }
+    known.set(dir, record);
+  }
+  return record.names.length === shape.coreModules.length ? record : null;
+}
+
+/**
+ * Remembers what a transpile produced for the component's shape: the glue, the world and which
+ * core module became which file. Only when extracting the core modules from the component
+ * reproduces jco's files exactly; otherwise the shape is not reused (null).
+ */
+export async function rememberShape(dir: string, shape: ComponentShape, info: ComponentInfo, glue: string, files: Record<string, Uint8Array>): Promise<ShapeRecord | null> {
+  const wasmFiles = Object.entries(files).filter(([name]) => name.endsWith(".wasm"));
+  if (wasmFiles.length !== shape.coreModules.length) return null;
+  const names: string[] = [];
+  for (const module of shape.coreModules) {
+    const match = wasmFiles.find(([name, data]) => !names.includes(name) && Buffer.compare(data, module) === 0);
+    if (!match) return null;
+    names.push(match[0]);
+  }
+  await mkdir(dir, { recursive: true });
+  await writeAtomic(join(dir, "glue.js"), glue);
+  await writeAtomic(join(dir, "world.json"), JSON.stringify(info));
+  await writeAtomic(join(dir, "modules.json"), JSON.stringify(names)); // written last: marks the shape complete
+  const record = { gluePath: join(dir, "glue.js"), info, names };
+  known.set(dir, record);
+  return record;
+}
