@@ -162,6 +162,17 @@ export class AppRegistry {
     check();
   }
 
+  /**
+   * Drops a version that is loaded but in no active set (one prepared ahead that no deployment used).
+   * False when this deployment is active, or no longer the one loaded under its key.
+   */
+  unload(d: Deployment): boolean {
+    if (this.#loaded.get(d.key) !== d) return false;
+    if (this.#active.get(d.name)?.versions.some((v) => v.deployment === d)) return false;
+    this.#retire(d);
+    return true;
+  }
+
   async remove(name: string): Promise<void> {
     this.#active.delete(name);
     this.routes.delete(name);

@@ -104,5 +104,6 @@ function phasesField(value: unknown): PreparePhases {
   const o = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
   const phases = { fetchMs: o.fetchMs, verifyMs: o.verifyMs, compileMs: o.compileMs, warmMs: o.warmMs };
   for (const [k, v] of Object.entries(phases)) if (typeof v !== "number" || !(v >= 0)) throw badField(`phases.${k}`, "must be a number of milliseconds");
-  return phases as PreparePhases;
+  if (o.aheadMs !== undefined && (typeof o.aheadMs !== "number" || !(o.aheadMs >= 0))) throw badField("phases.aheadMs", "must be a number of milliseconds");
+  return (o.aheadMs === undefined ? phases : { ...phases, aheadMs: o.aheadMs }) as PreparePhases;
 }

@@ -74,6 +74,8 @@ export interface PreparePhases {
   compileMs: number;
   /** Loading it on a runtime thread and serving the warm-up request. */
   warmMs: number;
+  /** Of the phases above, the time spent before the `prepare` arrived (prepared ahead at the `version` entry). */
+  aheadMs?: number;
 }
 
 export type RegionDeployState = "pending" | "prepared" | "failed" | "active";

@@ -1,5 +1,6 @@
 // Test fixture for the replica's unit tests: a real RegionStore in a temp dir and the real
-// AppRegistry over a fake runtime pool (records what it loads, with which secrets, and drops), a
+// AppRegistry over a fake runtime pool (records what it loads, with which secrets, and drops; each load
+// can be made to take `loadDelayMs`), a
 // fake control plane (artifacts by sha256, acks, deployment states, "down" and "corrupt" switches),
 // and builders of the log entries of the app `shop` whose versions v1-v4 are small fake components.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,7 +25,7 @@ export const manifest = (v: string, secrets: string[] = []): Manifest => ({
   routes: [route("/*")], regions: null, builtWith: { outpost: "0", componentizeJs: null, jco: "0" },
 } as unknown as Manifest);
 
-export function setup(dir = mkdtempSync(join(tmpdir(), "outpost-applier-"))) {
+export function setup(dir = mkdtempSync(join(tmpdir(), "outpost-applier-")), opts: { aheadTtlMs?: number; loadDelayMs?: number } = {}) {
   dirs.push(dir);
   const store = new RegionStore(dir);
   const loads: string[] = [];
@@ -34,6 +35,7 @@ export function setup(dir = mkdtempSync(join(tmpdir(), "outpost-applier-"))) {
   const pool = {
     async deploy(spec: { name: string; version: string; bytes: Uint8Array; secrets?: Record<string, string> }) {
       loads.push(`${spec.name}@${spec.version}:${Buffer.from(spec.bytes).toString()}`);
+      if (opts.loadDelayMs) await new Promise((r) => setTimeout(r, opts.loadDelayMs));
       secretsOf.set(`${spec.name}@${spec.version}`, spec.secrets ?? {});
       return { key: `${spec.name}@${spec.version}`, loadMs: 1 };
     },
@@ -59,7 +61,7 @@ export function setup(dir = mkdtempSync(join(tmpdir(), "outpost-applier-"))) {
     async deploymentState(deployId: string) { return cp.states.get(deployId) ?? null; },
   };
   const lines: string[] = [];
-  const applier = new Applier({ store, apps: registry, cp, region: "eu", say: (l) => lines.push(l) });
+  const applier = new Applier({ store, apps: registry, cp, region: "eu", say: (l) => lines.push(l), aheadTtlMs: opts.aheadTtlMs });
   return { dir, store, registry, cp, loads, undeployed, applier, lines, secretsOf };
 }
 

@@ -28,7 +28,7 @@ test("prepare fetches, verifies, loads without routing and acks; activate routes
   assert.is(registry.routes.match("x", "/"), null);
   assert.equal(cp.acks.map(({ phases: _, ...a }) => a), [{ deployId: "d1", ok: true, error: undefined }]);
   const phases = cp.acks[0].phases!;
-  assert.equal(Object.keys(phases), ["fetchMs", "verifyMs", "compileMs", "warmMs"], "the ack reports the time of each phase");
+  assert.equal(Object.keys(phases), ["fetchMs", "verifyMs", "compileMs", "warmMs", "aheadMs"], "the ack reports the time of each phase, and the part done ahead (from the upload)");
   assert.ok(Object.values(phases).every((ms) => ms >= 0));
   assert.is(phases.warmMs, 1, "warm-up: the pool's load time");
   assert.ok(store.artifact(manifest("v1").sha256), "artifact kept in the store");

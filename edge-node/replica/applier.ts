@@ -1,11 +1,13 @@
 // Applies the control plane's log entries to this region, in order, each committed with its seq:
-// `version` records a version's manifest (and, live, starts fetching its artifact); `prepare` fetches, verifies, compiles and warms the
-// versions (not routed), then acks with its time per phase; `activate` switches the app's routes
-// to the new version set in one step (preparing first what this region lacks); `kv.*` writes the
-// store; `secret.*` stores a secret and reloads the app with it; `app.delete` removes the app. In
-// a replayed backlog, a `prepare` or `activate` that a later entry makes moot is skipped
-// (catch-up.ts). Errors that retrying may fix are thrown (the follower reconnects and the entry
-// is applied again, idempotently); the others are logged, acked as failed, and the entry is done.
+// `version` records a version's manifest (and, live, prepares it ahead when this region serves the
+// app, speculative.ts, else starts fetching its artifact); `prepare` fetches, verifies, compiles and
+// warms the versions (not routed; taking over a prepare started ahead), then acks with its time per
+// phase; `activate` switches the app's routes to the new version set in one step (preparing first
+// what this region lacks); `kv.*` writes the store; `secret.*` stores a secret and reloads the app
+// with it; `app.delete` removes the app. In a replayed backlog, a `prepare` or `activate` that a
+// later entry makes moot is skipped (catch-up.ts). Errors that retrying may fix are thrown (the
+// follower reconnects and the entry is applied again, idempotently); the others are logged, acked
+// as failed, and the entry is done.
 import type { LogEntry, PrepareEntry, ActivateEntry } from "./entries.ts";
 import type { ControlPlaneApi } from "./cp-client.ts";
 import { CpError } from "./cp-client.ts";
@@ -15,6 +17,7 @@ import { applyKvEntry } from "../store/kv-apply.ts";
 import type { RegionStore, StoredVersion } from "../store/region-store.ts";
 import { addPhases, noPhases, PrepareFailed, prepareSet, prepareVersion, type Deployer } from "./prepare-version.ts";
 import { applySecret } from "./secret-apply.ts";
+import { Speculator } from "./speculative.ts";
 
 export interface ApplierDeps {
   store: RegionStore;
@@ -22,13 +25,25 @@ export interface ApplierDeps {
   cp: ArtifactSource & Pick<ControlPlaneApi, "ack"> & Partial<Pick<ControlPlaneApi, "deploymentState">>;
   region: string;
   say(line: string): void;
+  /** How long a version prepared ahead at its upload waits for a deployment (default 60 s). */
+  aheadTtlMs?: number;
 }
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export class Applier {
   #d: ApplierDeps;
-  constructor(deps: ApplierDeps) { this.#d = deps; }
+  /** Versions prepared ahead at their upload, taken over by the deployment's prepare. */
+  readonly ahead: Speculator;
+  constructor(deps: ApplierDeps) {
+    this.#d = deps;
+    this.ahead = new Speculator({ store: deps.store, apps: deps.apps, source: deps.cp, region: deps.region, say: deps.say, ttlMs: deps.aheadTtlMs });
+  }
+
+  /** Stops the timers of versions prepared ahead. */
+  stop(): void { this.ahead.stop(); }
+
+  #deps() { return { store: this.#d.store, apps: this.#d.apps, source: this.#d.cp, ahead: this.ahead }; }
 
   /** Applies one entry; resolves false when it was already applied (seq <= appliedSeq). */
   async apply(e: LogEntry | { seq: number; t: string }, ctx: ApplyContext = {}): Promise<boolean> {
@@ -37,8 +52,9 @@ export class Applier {
     const entry = e as LogEntry;
     switch (entry.t) {
       case "version": {
-        // Live (an upload now), the deploy usually follows at once: fetch the artifact meanwhile.
-        if (!ctx.backlog) prefetchArtifact(store, this.#d.cp, entry.sha256);
+        // Live (an upload now), the deploy usually follows at once: prepare it (or at least fetch it)
+        // meanwhile. Never in a replayed backlog: a returning region prepares only the end state.
+        if (!ctx.backlog && !this.ahead.start(entry.app, entry)) prefetchArtifact(store, this.#d.cp, entry.sha256);
         return store.commit(entry.seq, () => {
           if (!store.version(entry.app, entry.version)) {
             store.versions.put([entry.app, entry.version], { app: entry.app, version: entry.version, sha256: entry.sha256, manifest: entry.manifest });
@@ -52,8 +68,10 @@ export class Applier {
         return applyKvEntry(store, entry);
       case "secret.put":
       case "secret.delete":
+        this.ahead.drop(entry.app, "the app's secrets changed");
         return applySecret(this.#d, entry, ctx);
       case "app.delete": {
+        this.ahead.drop(entry.app, "the app was deleted");
         await this.#d.apps.remove(entry.app);
         const done = await store.commit(entry.seq, () => {
           store.apps.remove(entry.app);
@@ -77,7 +95,7 @@ export class Applier {
   }
 
   async #prepare(e: PrepareEntry, ctx: ApplyContext): Promise<boolean> {
-    const { store, apps, cp, region, say } = this.#d;
+    const { store, cp, region, say } = this.#d;
     const what = `seq ${e.seq} prepare ${e.app} ${e.versions.map((v) => `v${v.version}`).join("+")} (deploy ${e.deployId})`;
     const records: StoredVersion[] = e.versions.map((v) => ({ app: e.app, version: v.version, sha256: v.sha256, manifest: v.manifest }));
     const moot = preparedInVain(e, ctx) ?? (ctx.backlog ? await this.#settled(e.deployId) : null);
@@ -89,7 +107,7 @@ export class Applier {
     let ahead = false;
     for (const [i, v] of (moot ? [] : e.versions).entries()) {
       try {
-        const p = await prepareVersion({ store, apps, source: cp }, e.app, v);
+        const p = await prepareVersion(this.#deps(), e.app, v);
         addPhases(phases, p.phases);
         if (p.fetched) fetched += p.deployment.manifest.size ?? 0;
         ahead ||= p.ahead;
@@ -104,7 +122,7 @@ export class Applier {
     if (!moot) {
       const ms = Math.round(performance.now() - t);
       if (error) say(`sync: ${what} REFUSED: ${error}`);
-      else say(`sync: ${what} prepared in ${ms} ms${fetched ? ` (fetched ${mb(fetched)}${ahead ? ", download started at upload" : ""})` : ""} (fetch ${phases.fetchMs}, verify ${phases.verifyMs}, compile ${phases.compileMs}, warm ${phases.warmMs} ms)`);
+      else say(`sync: ${what} prepared in ${ms} ms${fetched ? ` (fetched ${mb(fetched)}${ahead ? ", download started at upload" : ""})` : ""} (fetch ${phases.fetchMs}, verify ${phases.verifyMs}, compile ${phases.compileMs}, warm ${phases.warmMs} ms${phases.aheadMs !== undefined ? `; ${phases.aheadMs} ms of it ahead, from the upload` : ""})`);
       try {
         await cp.ack(e.deployId, { region, ok: !error, ...(error ? { error } : {}), ms, phases });
       } catch (err) {
@@ -121,7 +139,7 @@ export class Applier {
   }
 
   async #activate(e: ActivateEntry, ctx: ApplyContext): Promise<boolean> {
-    const { store, apps, cp, say } = this.#d;
+    const { store, apps, say } = this.#d;
     const t = performance.now();
     const what = `seq ${e.seq} activate ${e.app} ${e.versions.map((v) => `v${v.version}@${v.percent}%`).join(" + ")} (deploy ${e.deployId})`;
     const moot = activatedInVain(e, ctx);
@@ -131,7 +149,7 @@ export class Applier {
     }
     let set: Awaited<ReturnType<typeof prepareSet>>;
     try {
-      set = await prepareSet({ store, apps, source: cp }, e.app, e.versions);
+      set = await prepareSet(this.#deps(), e.app, e.versions);
     } catch (err) {
       if (!(err instanceof PrepareFailed)) throw err;
       say(`sync: ${what} NOT ACTIVATED, still serving the previous version: ${err.message}`);

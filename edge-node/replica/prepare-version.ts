@@ -1,8 +1,9 @@
 // Prepares one version of a replicated app on this node: its artifact (from the region store, or
 // fetched and hash-verified), then compiled, loaded and warmed on the runtime pool with the app's
-// secrets bound (not routed), timing each phase. A failure that retrying cannot fix (hash mismatch,
-// missing artifact, compile error) is a PrepareFailed; anything else (the control plane
-// unreachable) is thrown as it is, to be retried.
+// secrets bound (not routed), timing each phase; or takes over the prepare that a live `version`
+// entry started ahead (speculative.ts), if it succeeded and is still loaded. A failure that retrying
+// cannot fix (hash mismatch, missing artifact, compile error) is a PrepareFailed; anything else (the
+// control plane unreachable) is thrown as it is, to be retried.
 import type { Manifest } from "../../sdk/build/index.ts";
 import type { AppRegistry, Deployment } from "../apps.ts";
 import type { RegionStore } from "../store/region-store.ts";
@@ -12,21 +13,28 @@ import { versionKey, versionLabel, type PreparePhases } from "./entries.ts";
 
 export class PrepareFailed extends Error {}
 
-export type Deployer = Pick<AppRegistry, "prepare" | "activate" | "prepared" | "remove">;
+export type Deployer = Pick<AppRegistry, "prepare" | "activate" | "prepared" | "remove" | "unload">;
+
+/** Prepares started ahead (speculative.ts): the one for a pool key, taken over by the caller. */
+export interface AheadPrepares {
+  claim(key: string): Promise<Prepared | null> | undefined;
+}
 
 export interface PrepareDeps {
   store: RegionStore;
   apps: Deployer;
   source: ArtifactSource;
+  ahead?: AheadPrepares;
 }
 
 export interface Prepared { deployment: Deployment; fetched: boolean; ahead: boolean; reused: boolean; phases: PreparePhases }
 
 export const noPhases = (): PreparePhases => ({ fetchMs: 0, verifyMs: 0, compileMs: 0, warmMs: 0 });
 
-/** Sums phase timings (a deployment of two versions reports both). */
+/** Sums phase timings (a deployment of two versions reports both; `aheadMs` only when either has it). */
 export function addPhases(into: PreparePhases, p: PreparePhases): PreparePhases {
-  for (const k of Object.keys(into) as (keyof PreparePhases)[]) into[k] = Math.round((into[k] + p[k]) * 10) / 10;
+  const keys = new Set([...Object.keys(into), ...Object.keys(p)]) as Set<keyof PreparePhases>;
+  for (const k of keys) into[k] = Math.round(((into[k] ?? 0) + (p[k] ?? 0)) * 10) / 10;
   return into;
 }
 
@@ -39,7 +47,10 @@ export function boundSecrets(all: Record<string, string>, manifest: Manifest): R
 
 export async function prepareVersion(deps: PrepareDeps, app: string, ref: { version: number; sha256: string; manifest?: Manifest }): Promise<Prepared> {
   const gen = deps.store.secretsGen(app);
-  const loaded = deps.apps.prepared(versionKey(app, ref.version, gen));
+  const key = versionKey(app, ref.version, gen);
+  const early = await deps.ahead?.claim(key); // null: it failed, this prepare tries again (and reports)
+  if (early && deps.apps.prepared(key) === early.deployment) return early;
+  const loaded = deps.apps.prepared(key);
   if (loaded) return { deployment: loaded, fetched: false, ahead: false, reused: true, phases: noPhases() };
   const manifest = ref.manifest ?? deps.store.version(app, ref.version)?.manifest;
   if (!manifest) throw new PrepareFailed(`${app} version ${ref.version}: this region has no manifest for it (its "version" and "prepare" entries were never applied here)`);

@@ -23,6 +23,7 @@ export interface ReplicaStatus { connected: boolean; appliedSeq: number; head: n
 export class Replica {
   #o: ReplicaOptions;
   #follower: LogFollower;
+  #applier: Applier;
   #progress: ProgressReporter;
   #status: ReplicaStatus;
 
@@ -31,7 +32,7 @@ export class Replica {
     const { store, cp, region, say } = o;
     this.#status = { connected: false, appliedSeq: store.appliedSeq, head: null, lastError: null };
     this.#progress = new ProgressReporter((seq) => cp.progress(region.name, seq));
-    const applier = new Applier({ store, apps: o.apps, cp, region: region.name, say });
+    const applier = (this.#applier = new Applier({ store, apps: o.apps, cp, region: region.name, say }));
     this.#follower = new LogFollower({
       cp,
       region,
@@ -66,5 +67,6 @@ export class Replica {
   async stop(): Promise<void> {
     this.#progress.stop();
     await this.#follower.stop();
+    this.#applier.stop();
   }
 }
