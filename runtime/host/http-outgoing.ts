@@ -1,8 +1,11 @@
 // wasi:http outgoing side: outgoing-request, request-options, incoming-response and the
-// outgoing-handler, sending through undici. The body streams while the guest writes it; the
-// per-request subrequest budget is checked by the caller-supplied `admit` before each send.
+// outgoing-handler, sending through undici's dispatcher API (a handler object, no response stream:
+// the body's chunks go straight into a BodyQueue the guest reads, see spec/runtime.md "Outgoing fetch
+// cost"). The request body streams while the guest writes it; the per-request subrequest budget is
+// checked by the caller-supplied `admit` before each send.
 import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
+import { BodyQueue } from "./body-queue.ts";
 import { Fields } from "./fields.ts";
 import { IncomingBody, OutgoingBody, methodFromWasi, schemeFromWasi, type ErrorCode, type Method, type Scheme } from "./http-types.ts";
 import { Pollable } from "./poll.ts";
@@ -81,13 +84,16 @@ export class FutureIncomingResponse {
  * undici takes ~100 ms to import: a thread starts loading it at once (preloadHttpClient) but
  * does not wait for it, and the first outgoing request awaits whatever is left.
  */
-let undici: Promise<typeof import("undici")> | undefined;
-export function preloadHttpClient(): Promise<typeof import("undici")> {
-  undici ??= import("undici");
+type Undici = typeof import("undici");
+let undici: Promise<Undici> | undefined;
+/** The module once loaded: later requests are dispatched at once, in the guest's own call. */
+let loaded: Undici | undefined;
+export function preloadHttpClient(): Promise<Undici> {
+  undici ??= import("undici").then((m) => (loaded = m));
   return undici;
 }
 
-function errorCode(errors: typeof import("undici").errors, err: unknown): ErrorCode {
+function errorCode(errors: Undici["errors"], err: unknown): ErrorCode {
   const e = err as { code?: string; message?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code;
   if (err instanceof errors.HeadersTimeoutError) return { tag: "HTTP-response-timeout" };
@@ -97,6 +103,48 @@ function errorCode(errors: typeof import("undici").errors, err: unknown): ErrorC
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { tag: "DNS-error", val: { rcode: code, infoCode: undefined } };
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return { tag: "connection-terminated" };
   return { tag: "internal-error", val: e?.message ?? String(err) };
+}
+
+type Controller = Dispatcher.DispatchController;
+
+/**
+ * undici's handler for one outgoing request: settles the future at the response head (or the error),
+ * then feeds the body's chunks into a BodyQueue, pausing the connection while the guest is behind.
+ */
+function responseHandler(errors: Undici["errors"], settle: (s: Settled) => void, failed: (message: string) => void): Dispatcher.DispatchHandler {
+  let queue: BodyQueue | null = null;
+  let trailers: Fields | undefined;
+  let dropped = false;
+  return {
+    onRequestStart() {},
+    onResponseStart(controller: Controller, statusCode: number, headers: Record<string, string | string[] | undefined>) {
+      if (statusCode < 200) return; // 1xx: informational, the real head follows
+      queue = new BodyQueue({
+        pause: () => controller.pause(),
+        resume: () => controller.resume(),
+        cancel: () => { dropped = true; controller.abort(new Error("the guest dropped the response body")); },
+      });
+      const pairs: Array<[string, string]> = [];
+      for (const k in headers) {
+        const v = headers[k];
+        if (Array.isArray(v)) for (const x of v) pairs.push([k, x]);
+        else pairs.push([k, v ?? ""]);
+      }
+      settle({ ok: new IncomingResponse(statusCode, Fields.fromHost(pairs), new IncomingBody(queue, () => trailers)) });
+    },
+    onResponseData(_controller: Controller, chunk: Uint8Array) { queue?.push(chunk); },
+    onResponseEnd(_controller: Controller, received: Record<string, string | string[] | undefined>) {
+      const entries = Object.entries(received ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v : [v ?? ""]).map((x): [string, string] => [k, x]));
+      trailers = entries.length ? Fields.fromHost(entries) : undefined;
+      queue?.end();
+    },
+    onResponseError(_controller: Controller | null, err: Error) {
+      if (dropped) return;
+      failed(err?.message ?? String(err));
+      if (queue) queue.fail(err);
+      else settle({ err: errorCode(errors, err) });
+    },
+  };
 }
 
 const ns = (d: bigint | undefined) => (d === undefined ? undefined : Number(d / 1_000_000n));
@@ -133,26 +181,22 @@ export function sendRequest(ctx: OutgoingContext, req: OutgoingRequest, options:
     body = readable;
   }
   const headers = req.headers().toHost().flat();
-  const promise: Promise<Settled> = preloadHttpClient().then(({ request, errors }) => request(url, {
-    method,
+  const opts: Dispatcher.DispatchOptions = {
+    origin: url.origin,
+    path: url.pathname + url.search,
+    method: method as Dispatcher.HttpMethod,
     headers,
     body,
-    dispatcher: ctx.dispatcher,
     headersTimeout: ns(options?.firstByte),
     bodyTimeout: ns(options?.betweenBytes),
-  }).then(
-    (res) => {
-      let trailers: Fields | undefined;
-      const incoming = new IncomingBody(res.body as AsyncIterable<Uint8Array>, () => trailers);
-      res.body.on("end", () => { trailers = Object.keys(res.trailers).length ? Fields.fromHost(Object.entries(res.trailers) as Array<[string, string]>) : undefined; });
-      const pairs: Array<[string, string]> = [];
-      for (const [k, v] of Object.entries(res.headers)) for (const x of Array.isArray(v) ? v : [v ?? ""]) pairs.push([k, x]);
-      return { ok: new IncomingResponse(res.statusCode, Fields.fromHost(pairs), incoming) };
-    },
-    (err) => {
-      ctx.failed(url, (err as Error)?.message ?? String(err));
-      return { err: errorCode(errors, err) };
-    },
-  ));
-  return new FutureIncomingResponse(promise);
+  };
+  const send = (u: Undici) => new Promise<Settled>((settle) => {
+    const handler = responseHandler(u.errors, settle, (message) => ctx.failed(url, message));
+    try {
+      (ctx.dispatcher ?? u.getGlobalDispatcher()).dispatch(opts, handler);
+    } catch (err) {
+      handler.onResponseError!(null as unknown as Controller, err as Error);
+    }
+  });
+  return new FutureIncomingResponse(loaded ? send(loaded) : preloadHttpClient().then(send));
 }

@@ -3,7 +3,7 @@
 // the guest hands back. Method and scheme variants are converted here, once.
 import { Fields } from "./fields.ts";
 import { IoError, Pollable } from "./poll.ts";
-import { InputStream, OutputStream, type Sink } from "./streams.ts";
+import { InputStream, OutputStream, type ChunkSource, type Sink } from "./streams.ts";
 
 export type Method = { tag: string; val?: string };
 export type Scheme = { tag: "HTTP" | "HTTPS" | "other"; val?: string };
@@ -54,7 +54,7 @@ export class FutureTrailers {
 export class IncomingBody {
   #stream: InputStream | null;
   #trailers: Promise<Fields | undefined>;
-  constructor(source: AsyncIterable<Uint8Array> | null, trailers: () => Fields | undefined) {
+  constructor(source: AsyncIterable<Uint8Array> | ChunkSource | null, trailers: () => Fields | undefined) {
     let ended: () => void = () => {};
     this.#trailers = new Promise<void>((r) => (ended = r)).then(trailers);
     this.#stream = new InputStream(source, ended);

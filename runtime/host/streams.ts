@@ -1,6 +1,7 @@
-// wasi:io/streams for the host: an InputStream reads from any async byte source (a request body,
-// an upstream response); an OutputStream writes to a Sink that may be attached after writes begin
-// (a response head is sent only once the guest sets the response-outparam). Errors follow the WIT:
+// wasi:io/streams for the host: an InputStream reads from a ChunkSource (an upstream response's
+// BodyQueue, read synchronously when bytes are there) or any async iterable (a request body); an
+// OutputStream writes to a Sink that may be attached after writes begin (a response head is sent
+// only once the guest sets the response-outparam). Errors follow the WIT:
 // `closed` at end of stream, `last-operation-failed` with an io error otherwise.
 import { IoError, Pollable } from "./poll.ts";
 
@@ -8,50 +9,95 @@ type StreamError = { tag: "closed" } | { tag: "last-operation-failed"; val: IoEr
 const CLOSED: StreamError = { tag: "closed" };
 const EMPTY = new Uint8Array(0);
 
+/**
+ * What an InputStream reads from. `tryRead` gives a chunk now, `null` at the end, `undefined` when
+ * nothing is there yet (and throws the source's error); `wait` resolves (never rejects) once `tryRead`
+ * has an answer; `cancel` stops the source when the guest drops the stream.
+ */
+export interface ChunkSource {
+  tryRead(): Uint8Array | null | undefined;
+  wait(): Promise<void>;
+  cancel(): void;
+}
+
+const toBytes = (v: Uint8Array | string): Uint8Array =>
+  typeof v === "string" ? new TextEncoder().encode(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+
+/** A ChunkSource over an async iterable (a request body): one `next()` at a time, its answer kept. */
+class IteratorSource implements ChunkSource {
+  #iterator: AsyncIterator<Uint8Array | string>;
+  #result: { value: Uint8Array } | { done: true } | { error: unknown } | null = null;
+  #pending: Promise<void> | null = null;
+  constructor(source: AsyncIterable<Uint8Array | string>) { this.#iterator = source[Symbol.asyncIterator](); }
+  tryRead(): Uint8Array | null | undefined {
+    const r = this.#result;
+    if (!r) return undefined;
+    this.#result = null;
+    if ("error" in r) throw r.error;
+    return "done" in r ? null : r.value;
+  }
+  wait(): Promise<void> {
+    if (this.#result) return Promise.resolve();
+    this.#pending ??= this.#iterator.next().then(
+      (r) => { this.#pending = null; this.#result = r.done ? { done: true } : { value: toBytes(r.value) }; },
+      (error: unknown) => { this.#pending = null; this.#result = { error }; },
+    );
+    return this.#pending;
+  }
+  cancel(): void { void this.#iterator.return?.()?.catch(() => undefined); }
+}
+
 export class InputStream {
-  #iterator: AsyncIterator<Uint8Array> | null;
+  #source: ChunkSource | null;
   #buffer: Uint8Array = EMPTY;
   #ended = false;
   #error: IoError | null = null;
-  #pending: Promise<void> | null = null;
+  #waiting: Promise<void> | null = null;
   #onEnd: (() => void) | undefined;
 
-  constructor(source: AsyncIterable<Uint8Array> | null, onEnd?: () => void) {
-    this.#iterator = source ? source[Symbol.asyncIterator]() : null;
+  /** From an async iterable (read one chunk ahead on demand) or a ChunkSource (a BodyQueue). */
+  constructor(source: AsyncIterable<Uint8Array> | ChunkSource | null, onEnd?: () => void) {
+    this.#source = !source ? null : "tryRead" in source ? source : new IteratorSource(source);
     this.#onEnd = onEnd;
     if (!source) this.#finish();
   }
 
   #finish(): void {
     this.#ended = true;
-    this.#iterator = null;
+    this.#source = null;
     const cb = this.#onEnd;
     this.#onEnd = undefined;
     cb?.();
   }
 
-  #pull(): Promise<void> {
-    if (this.#pending) return this.#pending;
-    const iterator = this.#iterator!;
-    this.#pending = iterator.next().then(
-      (r) => {
-        this.#pending = null;
-        if (r.done) this.#finish();
-        else this.#buffer = typeof r.value === "string" ? new TextEncoder().encode(r.value) : new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.byteLength);
-      },
-      (err: unknown) => {
-        this.#pending = null;
-        this.#error = new IoError(err instanceof Error ? err.message : String(err));
-        this.#finish();
-      },
-    );
-    return this.#pending;
+  /** True when a read can answer now (bytes, the end or an error); takes what the source has ready. */
+  #fill(): boolean {
+    if (this.#buffer.byteLength > 0 || this.#ended) return true;
+    try {
+      const chunk = this.#source!.tryRead();
+      if (chunk === undefined) return false;
+      if (chunk === null) this.#finish();
+      else this.#buffer = chunk;
+    } catch (err) {
+      this.#error = new IoError(err instanceof Error ? err.message : String(err));
+      this.#finish();
+    }
+    return true;
+  }
+
+  #wait(): Promise<void> {
+    this.#waiting ??= this.#source!.wait().then(() => { this.#waiting = null; });
+    return this.#waiting;
   }
 
   #take(len: bigint): Uint8Array {
+    if (!this.#fill()) {
+      void this.#wait();
+      return EMPTY;
+    }
     if (this.#buffer.byteLength > 0) {
       const n = Math.min(Number(len), this.#buffer.byteLength);
-      const out = this.#buffer.slice(0, n);
+      const out = this.#buffer.subarray(0, n); // the glue copies it into the guest's memory at once
       this.#buffer = this.#buffer.subarray(n);
       return out;
     }
@@ -60,15 +106,13 @@ export class InputStream {
       this.#error = null;
       throw { tag: "last-operation-failed", val: error } satisfies StreamError;
     }
-    if (this.#ended) throw CLOSED;
-    void this.#pull();
-    return EMPTY;
+    throw CLOSED;
   }
 
   read(len: bigint): Uint8Array { return this.#take(len); }
 
   async blockingRead(len: bigint): Promise<Uint8Array> {
-    while (this.#buffer.byteLength === 0 && !this.#ended && len > 0n) await this.#pull();
+    while (len > 0n && !this.#fill()) await this.#wait();
     return this.#take(len);
   }
 
@@ -76,16 +120,16 @@ export class InputStream {
   async blockingSkip(len: bigint): Promise<bigint> { return BigInt((await this.blockingRead(len)).byteLength); }
 
   subscribe(): Pollable {
-    if (this.#buffer.byteLength > 0 || this.#ended) return Pollable.ready();
-    return new Pollable(this.#pull());
+    if (this.#fill()) return Pollable.ready();
+    return new Pollable(this.#wait());
   }
 
   /** Stop reading the source (the guest dropped the stream). */
   [Symbol.dispose](): void {
-    const iterator = this.#iterator;
-    this.#iterator = null;
+    const source = this.#source;
+    this.#source = null;
     this.#ended = true;
-    void iterator?.return?.().catch(() => undefined);
+    source?.cancel();
   }
 }
 
