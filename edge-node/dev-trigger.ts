@@ -23,7 +23,7 @@ export async function serveDevScheduled(req: IncomingMessage, res: ServerRespons
   if (!name) return json(res, 400, { error: "bad_request", message: `this node serves ${apps.length} apps (${apps.map((a) => a.name).join(", ") || "none"}): name one with ?app=` });
   const deployment = opts.registry.get(name);
   if (!deployment) return json(res, 404, { error: "no_app", message: `no app named ${name} is deployed on this node` });
-  const cron = q.get("cron") ?? deployment.manifest.crons[0] ?? "* * * * *";
+  const cron = q.get("cron") ?? deployment.manifest.crons?.[0] ?? "* * * * *";
   const time = q.get("time");
   const scheduledTime = time === null ? Date.now() : Number(time);
   if (!Number.isFinite(scheduledTime)) return json(res, 400, { error: "bad_request", message: `time must be milliseconds since the Unix epoch, got ${JSON.stringify(time)}` });

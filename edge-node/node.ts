@@ -78,29 +78,30 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     queue: cp ? { send: (queue, messages) => cp.queueSend(queue, messages) } : undefined,
     kv: kvOptions && kvWriter ? { module: new URL("./store/worker-kv.ts", import.meta.url).href, options: kvOptions, write: (w) => kvWriter.write(w) } : undefined,
   });
-  await pool.start();
   const registry = new AppRegistry(pool);
-  const t = performance.now();
-  let count = 0;
-  if (store) {
-    const restored = await restoreActive(store, registry, opts.say);
-    if (restored) opts.say(`restored ${restored} app(s) from the region store at seq ${store.appliedSeq}`);
-    count += restored;
-  }
-  for (const path of opts.apps ?? []) {
-    for (const manifest of await manifestsIn(path)) {
-      await deployFromDisk(registry, manifest);
-      count++;
-    }
-  }
-  const deployMs = performance.now() - t;
-
   let replica: Replica | null = null;
   const server = createEdgeServer({
     region, registry, metrics, logs, regionToken: opts.regionToken, log: onLog, devTriggers: opts.devTriggers,
     status: () => (replica ? { sync: replica.status() } : store ? { sync: { appliedSeq: store.appliedSeq, connected: false } } : {}),
   });
+  let count = 0;
+  let deployMs = 0;
   try {
+    // A failure here (a bad manifest on disk, the port taken) stops what was started: no threads or handles left behind.
+    await pool.start();
+    const t = performance.now();
+    if (store) {
+      const restored = await restoreActive(store, registry, opts.say);
+      if (restored) opts.say(`restored ${restored} app(s) from the region store at seq ${store.appliedSeq}`);
+      count += restored;
+    }
+    for (const path of opts.apps ?? []) {
+      for (const manifest of await manifestsIn(path)) {
+        await deployFromDisk(registry, manifest);
+        count++;
+      }
+    }
+    deployMs = performance.now() - t;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(opts.port, opts.host, () => resolve());

@@ -198,7 +198,7 @@ export class ComponentApp {
     const waiter = this.#waiters.shift();
     if (waiter) return waiter(inst);
     this.#park(inst);
-    if (this.#idle.length < (this.#opts.spares ?? 1)) setImmediate(() => void this.#refill());
+    if (this.#idle.length < (this.#opts.spares ?? 1)) setImmediate(() => void this.#refill().catch(() => undefined)); // a request instantiates its own and reports why
   }
 
   /** Serves one HTTP request through the component. Never throws; errors become responses. */

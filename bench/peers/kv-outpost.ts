@@ -4,19 +4,11 @@
 // written through the control plane's KV API (admin token), the built app is uploaded and deployed
 // (deployBuilt: until the region serves it), and the region is polled with the workload's request until
 // its component reads every seeded value. Stopping it stops both processes and removes their data.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { call } from "../../control-plane/test/helpers.ts";
 import { deployBuilt, type BuiltApp } from "../../edge-node/test/cluster.ts";
 import { startBenchCluster } from "../lib/cluster.ts";
 import { send, type Running } from "./launch.ts";
 import type { RequestSpec, Workload } from "./workloads/index.ts";
-
-/** The app `outpost build` wrote to `distDir` as `name`. */
-export function readBuilt(distDir: string, name: string): BuiltApp {
-  const manifest = JSON.parse(readFileSync(join(distDir, `${name}.manifest.json`), "utf8")) as Record<string, unknown>;
-  return { name, manifest, component: readFileSync(join(distDir, `${name}.wasm`)) };
-}
 
 function namespaceOf(app: BuiltApp, binding: string): string {
   const list = (app.manifest.kvNamespaces ?? []) as Array<{ binding: string; id: string }>;

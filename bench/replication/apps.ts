@@ -3,10 +3,10 @@
 // and once per "new code" variant (src/build.ts rewritten with a different constant, so each variant is a
 // different component: other core-module bytes, other sha256). The project stays between runs, so its
 // component cache makes the builds of a rerun cache hits (~1 s each instead of ~4 s).
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BuiltApp } from "../../edge-node/test/cluster.ts";
-import { outpostBuild } from "../lib/outpost-cli.ts";
+import { outpostBuild, readBuilt } from "../lib/outpost-cli.ts";
 import { CACHE_DIR } from "../lib/paths.ts";
 import { progress } from "../lib/progress.ts";
 
@@ -14,11 +14,6 @@ const FIXTURE = join(import.meta.dirname, "fixtures", "relay-app");
 const WORK = join(CACHE_DIR, "replication");
 export const APP = "relay-app";
 export const NAMESPACE = "relay-app-STORE";
-
-function read(outDir: string): BuiltApp {
-  const manifest = JSON.parse(readFileSync(join(outDir, `${APP}.manifest.json`), "utf8")) as Record<string, unknown>;
-  return { name: APP, manifest, component: readFileSync(join(outDir, `${APP}.wasm`)) };
-}
 
 /** The base build and `variants` builds of new code. Sequential: one build uses both cores when not cached. */
 export async function buildVariants(variants: number): Promise<{ base: BuiltApp; variants: BuiltApp[] }> {
@@ -31,7 +26,7 @@ export async function buildVariants(variants: number): Promise<{ base: BuiltApp;
     const outDir = join(WORK, "builds", label);
     rmSync(outDir, { recursive: true, force: true });
     await outpostBuild(project, outDir);
-    return read(outDir);
+    return readBuilt(outDir, APP);
   };
   const t0 = performance.now();
   const base = await buildOne("base");

@@ -2,7 +2,7 @@
 // the entries already received after the one it applies, and skips the `prepare` and `activate`
 // entries that a later entry of the same app makes moot, so it prepares only what the end state
 // needs: the version set still active at the end, and a deployment still preparing at the end (and
-// it reloads an app for a secret change only when no later secret change of the app follows).
+// it reloads an app for a secret change only when no later change of a secret it binds follows).
 // Skipping needs evidence (a later entry seen), so an incomplete look-ahead only costs work.
 import { hasSeq } from "./entries.ts";
 
@@ -14,13 +14,13 @@ export interface ApplyContext {
   backlog?: boolean;
 }
 
-type AppEntry = { seq: number; t: string; app: string; deployId?: string };
+type AppEntry = { seq: number; t: string; app: string; deployId?: string; name?: string };
 
-function sameApp(app: string, later: readonly unknown[], kinds: readonly string[]): AppEntry | undefined {
+function sameApp(app: string, later: readonly unknown[], kinds: readonly string[], accept: (e: AppEntry) => boolean = () => true): AppEntry | undefined {
   for (const f of later) {
     if (!hasSeq(f)) continue;
     const e = f as AppEntry;
-    if (e.app === app && kinds.includes(e.t)) return e;
+    if (e.app === app && kinds.includes(e.t) && accept(e)) return e;
   }
   return undefined;
 }
@@ -46,9 +46,13 @@ export function activatedInVain(e: { app: string }, ctx: ApplyContext): string |
   return later ? `${describe(later)} later in the log` : null;
 }
 
-/** Why a secret change need not reload the app now, or null: a later secret change (or app.delete) of it follows. */
-export function reloadedInVain(e: { app: string }, ctx: ApplyContext): string | null {
-  const later = sameApp(e.app, ctx.later ?? [], ["secret.put", "secret.delete", "app.delete"]);
+/**
+ * Why a secret change need not reload the app now, or null: a later change of a secret the served
+ * versions declare (that one reloads them, with every value), or app.delete, follows. A later change
+ * of an undeclared secret reloads nothing, so it does not count.
+ */
+export function reloadedInVain(e: { app: string }, ctx: ApplyContext, declared: (name: string) => boolean = () => true): string | null {
+  const later = sameApp(e.app, ctx.later ?? [], ["secret.put", "secret.delete", "app.delete"], (l) => l.t === "app.delete" || declared(l.name ?? ""));
   return later ? `${describe(later)} later in the log` : null;
 }
 

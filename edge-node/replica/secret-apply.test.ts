@@ -62,6 +62,13 @@ test("in a replayed backlog, only the app's last secret change reloads it", asyn
   assert.ok(f.lines.some((l) => /seq 6 secret API_KEY of shop set; reload skipped: seq 7 changes the app's secrets again later in the log/.test(l)), f.lines.join("\n"));
 });
 
+test("in a replayed backlog, a later change to an undeclared secret does not stop the reload of a declared one", async () => {
+  const f = await deployed();
+  const backlog = [log.secret("API_KEY", "new-value"), log.secret("OTHER", "changed")];
+  for (const [i, e] of backlog.entries()) await f.applier.apply(e, { later: backlog.slice(i + 1), backlog: true });
+  assert.equal(f.secretsOf.get(f.registry.get("shop")!.key), { API_KEY: "new-value" }, "the app serves the new value");
+});
+
 test("a restarted region binds the secrets from its store, without the control plane", async () => {
   const first = await deployed();
   await first.applier.apply(log.secret("API_KEY", "latest"));

@@ -2,7 +2,8 @@
 // entry's seq (so a restarted region binds it offline), and when the app's active versions declare
 // that secret, the same version set is loaded again with the new values under new pool keys and
 // activated in one step, like a Workers secret change: requests already running finish with the old
-// values, new requests see the new ones (in a replayed backlog, only at the app's last secret change).
+// values, new requests see the new ones (in a replayed backlog, only at the app's last change of a
+// secret those versions declare).
 // Values are never written to the node's output.
 import type { ArtifactSource } from "./artifacts.ts";
 import { reloadedInVain, type ApplyContext } from "./catch-up.ts";
@@ -26,9 +27,10 @@ export async function applySecret(d: SecretDeps, e: SecretPutEntry | SecretDelet
   });
   if (!done) return false;
   const active = store.active(e.app);
-  const binds = active?.versions.some((v) => store.version(e.app, v.version)?.manifest.secrets?.includes(e.name)) ?? false;
+  const declared = (name: string) => active?.versions.some((v) => store.version(e.app, v.version)?.manifest.secrets?.includes(name)) ?? false;
+  const binds = declared(e.name);
   const what = `sync: seq ${e.seq} secret ${e.name} of ${e.app} ${e.t === "secret.put" ? "set" : "deleted"}`;
-  const moot = binds ? reloadedInVain(e, ctx) : null;
+  const moot = binds ? reloadedInVain(e, ctx, declared) : null;
   if (!active || !binds || moot) {
     say(`${what}${moot ? `; reload skipped: ${moot}` : active ? " (the versions it serves do not declare it)" : ""}`);
     return true;

@@ -108,6 +108,8 @@ export class RuntimeThread {
 
   /** Loads (and warms) an app version on this thread once; later calls share the same promise. */
   load(spec: AppSpec, warm: boolean): Promise<void> {
+    // A dead thread would never answer (post drops the message): fail instead of hanging the caller.
+    if (!this.alive) return Promise.reject(new Error("the worker thread exited before it could load the app"));
     let p = this.loaded.get(spec.key);
     if (!p) {
       p = new Promise<void>((resolve, reject) => this.#loadWaiters.set(spec.key, { resolve, reject }));

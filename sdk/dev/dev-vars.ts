@@ -9,7 +9,8 @@ export function parseDevVars(text: string, file: string): Record<string, string>
     const line = raw.trim();
     if (!line || line.startsWith("#")) return;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) throw new Error(`${file}:${i + 1}: expected KEY=value, got "${line}"`);
+    // The line itself is not echoed: a malformed line may still hold a secret value.
+    if (!m) throw new Error(`${file}:${i + 1}: expected KEY=value (a name of letters, digits and _, then =); the line is not shown because it may hold a secret`);
     let value = m[2];
     const quoted = /^(["'])(.*)\1$/.exec(value);
     if (quoted) value = quoted[1] === '"' ? quoted[2].replace(/\\n/g, "\n").replace(/\\"/g, '"') : quoted[2];

@@ -74,7 +74,6 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     throw err;
   }
   const { registry, replica } = node;
-  await until("the dev region's sync with its control plane", () => replica!.status().connected, 30_000);
   const client = new ControlPlaneClient(cp.url, cp.adminToken);
 
   let lastSecrets: Record<string, string> | null = null;
@@ -105,9 +104,11 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
   };
 
   try {
+    await until("the dev region's sync with its control plane", () => replica!.status().connected, 30_000);
     await deploy();
   } catch (err) {
     await node.close();
+    await client.close();
     await cp.close();
     throw err;
   }

@@ -1,0 +1,34 @@
+// RuntimeThread after its worker exited: loading an app version fails at once with a clear error
+// instead of waiting forever for an answer the dead thread will never post (the pool's serve and event
+// paths await this load). A real worker thread, terminated.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import type { AppSpec } from "../pool/protocol.ts";
+import { RuntimeThread } from "../pool/thread.ts";
+
+test("load on a thread whose worker exited rejects instead of hanging", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "outpost-thread-exit-"));
+  try {
+    let exits = 0;
+    const thread = new RuntimeThread(0, { idleBytes: 1 << 20, cacheDir: dir, onLog: () => {}, onExit: () => { exits++; } });
+    await thread.ready;
+    await thread.worker.terminate();
+    await new Promise((r) => setTimeout(r, 50)); // the exit event follows terminate()
+    assert.is(thread.alive, false);
+    assert.is(exits, 1);
+    // Never posted: a dead thread is asked nothing, so the spec's other fields do not matter here.
+    const spec = { key: "app@v1" } as AppSpec;
+    const outcome = await Promise.race([
+      thread.load(spec, false).then(() => "loaded", (err: Error) => err.message),
+      new Promise<string>((r) => setTimeout(() => r("still waiting after 10 s"), 10_000)),
+    ]);
+    assert.match(outcome, /exited before it could load/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
