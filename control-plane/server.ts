@@ -57,13 +57,21 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   });
   const server = createServer({ keepAliveTimeout: 10_000, requestTimeout: 0 }, nodeListener(handle));
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 8780, host, () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 8780, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    // Not listening (e.g. the port is taken): stop what started, or its timers keep the process alive.
+    deploys.close();
+    await events.close();
+    await store.close();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   let closed: Promise<void> | null = null;
   return {

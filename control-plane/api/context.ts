@@ -12,7 +12,7 @@ export interface ApiContext {
   auth: Auth;
   live: LiveRegions;
   deploys: DeployCoordinator;
-  /** Sent to regions when the CP calls them (logs fan-in). */
+  /** Sent to regions when the CP calls them (logs fan-in; events use it through `events`). */
   regionToken: string;
   /** Idle ping interval of the log stream (spec: 5 s). */
   pingMs: number;

@@ -2,10 +2,10 @@
 // next, and its last firings with the region that ran it and the outcome (spec/events.md).
 import type { IRequest } from "itty-router";
 import { requireApp } from "../auth.ts";
-import { HttpError, json } from "../http/errors.ts";
+import { json } from "../http/errors.ts";
 import type { FiringRecord } from "../events/types.ts";
 import type { ApiContext, ApiRouter } from "./context.ts";
-import { appName, existingApp } from "./params.ts";
+import { appName, existingApp, limitQuery } from "./params.ts";
 
 function firingView(f: FiringRecord) {
   return {
@@ -20,10 +20,7 @@ export function cronRoutes(router: ApiRouter, ctx: ApiContext): void {
     const app = appName(request);
     requireApp(ctx.auth.authenticate(request), app, "reading an app's crons");
     existingApp(ctx, app);
-    const raw = (request.query as Record<string, unknown>).limit;
-    const limit = raw === undefined ? 10 : Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new HttpError(400, "invalid_limit", `query parameter 'limit' must be an integer from 1 to 100, got '${String(raw)}'`);
-    const firings = ctx.events.firings.forApp(app, limit);
+    const firings = ctx.events.firings.forApp(app, limitQuery(request));
     const scheduled = ctx.events.crons.schedule(app);
     // Crons that fired but are no longer scheduled (a later version dropped them) still show their history.
     const names = [...new Set([...scheduled.map((s) => s.cron), ...firings.map((f) => f.cron)])];

@@ -1,5 +1,5 @@
-// Path parameters of the API, checked: app and region names follow the config's rules (400 naming the
-// rule), an app must exist (404), artifact hashes are 64 hex digits.
+// Path and query parameters of the API, checked: app and region names follow the config's rules (400
+// naming the rule), an app must exist (404), artifact hashes are 64 hex digits, `?limit=` is 1-100.
 import { APP_NAME, REGION_NAME } from "../../sdk/config/schema.ts";
 import { HttpError, notFound } from "../http/errors.ts";
 import type { AppRecord } from "../store/types.ts";
@@ -36,4 +36,13 @@ export function existingApp(ctx: ApiContext, app: string): AppRecord {
 
 export function rawParam(request: Params, name: string): string {
   return param(request, name);
+}
+
+/** The `?limit=` query parameter: an integer from 1 to 100, `fallback` when absent, else 400 naming it. */
+export function limitQuery(request: { query?: Record<string, unknown> }, fallback: number = 10): number {
+  const raw = request.query?.limit;
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new HttpError(400, "invalid_limit", `query parameter 'limit' must be an integer from 1 to 100, got '${String(raw)}'`);
+  return n;
 }

@@ -4,23 +4,16 @@
 import type { IRequest } from "itty-router";
 import { requireAdmin, requireRegion } from "../auth.ts";
 import { isMsgpack, MiB, readObject } from "../http/body.ts";
-import { HttpError, json } from "../http/errors.ts";
+import { json } from "../http/errors.ts";
 import { activeApps } from "../events/active-apps.ts";
 import { producersOf } from "../events/consumers.ts";
 import { checkQueueName, parseSend } from "../events/queue-rules.ts";
 import { messageState } from "../events/types.ts";
 import type { ApiContext, ApiRouter } from "./context.ts";
-import { rawParam } from "./params.ts";
+import { limitQuery, rawParam } from "./params.ts";
 
 /** Room for 256 KB of bodies with JSON escapes or msgpack framing; the 256 KB rule itself is checked after. */
 const BODY_LIMIT = 2 * MiB;
-
-function limitParam(raw: unknown): number {
-  if (raw === undefined) return 10;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw new HttpError(400, "invalid_limit", `query parameter 'limit' must be an integer from 1 to 100, got '${String(raw)}'`);
-  return n;
-}
 
 export function queueRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { queues, dispatcher } = ctx.events;
@@ -52,7 +45,7 @@ export function queueRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.get("/v1/queues/:queue/messages", (request: IRequest) => {
     requireAdmin(ctx.auth.authenticate(request), "reading queue messages");
     const queue = checkQueueName(rawParam(request, "queue"));
-    const limit = limitParam((request.query as Record<string, unknown>).limit);
+    const limit = limitQuery(request);
     const now = Date.now();
     const messages = queues.peek(queue, limit).map((m) => ({
       id: m.id, timestamp: m.timestamp, contentType: m.contentType, attempts: m.attempts, state: messageState(m, now), visibleAt: m.visibleAt,

@@ -1,5 +1,5 @@
-// The control plane's HTTP API: every route (spec/replication.md) on one itty-router, errors as JSON
-// `{error, message}`, unknown endpoints 404. Returns a fetch-style handler.
+// The control plane's HTTP API: every route (spec/replication.md, spec/events.md) on one itty-router,
+// errors as JSON `{error, message}`, unknown endpoints 404. Returns a fetch-style handler.
 import { Router } from "itty-router";
 import { errorResponse, json, toErrorResponse } from "../http/errors.ts";
 import { appRoutes } from "./apps.ts";

@@ -35,6 +35,16 @@ export function secretValue(body: Record<string, unknown>): string {
   return value;
 }
 
+/** The PUT body; a malformed one is a 400 that does not quote it (the parser's message would show the value). */
+async function secretBody(request: IRequest): Promise<Record<string, unknown>> {
+  try {
+    return await readObject(request, 64 * 1024, "the secret");
+  } catch (e) {
+    if (e instanceof HttpError && e.code === "bad_request") throw new HttpError(400, "bad_request", "the body is not a valid JSON or msgpack object: send {\"value\": \"<the secret>\"}");
+    throw e;
+  }
+}
+
 export function secretRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.get("/v1/apps/:app/secrets", (request: IRequest) => {
     const app = appName(request);
@@ -47,7 +57,7 @@ export function secretRoutes(router: ApiRouter, ctx: ApiContext): void {
     const app = appName(request);
     requireApp(ctx.auth.authenticate(request), app, "setting a secret");
     const name = secretName(request);
-    const value = secretValue(await readObject(request, 64 * 1024, "the secret"));
+    const value = secretValue(await secretBody(request));
     const { created, ...summary } = await ctx.store.secrets.put(app, name, value);
     return json({ app, ...summary, created }, created ? 201 : 200);
   });

@@ -1,6 +1,7 @@
 // Which app consumes which queue, from the active deployments' primary manifests. One consumer per queue,
 // as in Workers: a deploy that would give a queue a second consumer is refused (409); if two active apps
 // still claim one (deployed concurrently), the one that held it keeps it, else the earlier-deployed one.
+import { CONSUMER_INTS } from "../../sdk/config/schema.ts";
 import { HttpError } from "../http/errors.ts";
 import type { Store } from "../store/store.ts";
 import type { Manifest } from "../store/types.ts";
@@ -12,17 +13,18 @@ export interface Consumer extends ConsumerConfig {
   manifest: Manifest;
 }
 
-const int = (v: unknown, min: number, max: number, fallback: number) =>
-  typeof v === "number" && Number.isInteger(v) ? Math.min(max, Math.max(min, v)) : fallback;
+/** The config's rule for this field (sdk/config/schema.ts): its default, and the value kept in its range. */
+const int = (v: unknown, rule: { min: number; max: number; default: number }) =>
+  typeof v === "number" && Number.isInteger(v) ? Math.min(rule.max, Math.max(rule.min, v)) : rule.default;
 
 /** The manifest's consumers, defaults filled in and values kept in the config's ranges. */
 export function consumersOf(manifest: Manifest): ConsumerConfig[] {
   const list = (manifest.queues?.consumers ?? []) as Partial<ConsumerConfig>[];
   return list.filter((c) => typeof c.queue === "string" && c.queue).map((c) => ({
     queue: c.queue!,
-    maxBatchSize: int(c.maxBatchSize, 1, 100, 10),
-    maxBatchTimeout: int(c.maxBatchTimeout, 0, 60, 5),
-    maxRetries: int(c.maxRetries, 0, 100, 3),
+    maxBatchSize: int(c.maxBatchSize, CONSUMER_INTS.max_batch_size),
+    maxBatchTimeout: int(c.maxBatchTimeout, CONSUMER_INTS.max_batch_timeout),
+    maxRetries: int(c.maxRetries, CONSUMER_INTS.max_retries),
     deadLetterQueue: typeof c.deadLetterQueue === "string" && c.deadLetterQueue && c.deadLetterQueue !== c.queue ? c.deadLetterQueue : null,
   }));
 }

@@ -18,12 +18,12 @@ function refusal(fn: () => unknown): HttpError {
 
 const text = (body: string, extra: Record<string, unknown> = {}) => ({ body, contentType: "text", ...extra });
 
-test("queue names: letters, digits, - and _, at most 63", () => {
-  for (const ok of ["jobs", "Jobs_2", "a-b", "x".repeat(63)]) assert.is(checkQueueName(ok), ok);
-  for (const bad of ["", "a b", "a.b", "ü", "x".repeat(64)]) {
+test("queue names: the config's rule, 1-63 lowercase letters, digits or dashes", () => {
+  for (const ok of ["jobs", "jobs-2", "a-b", "0q", "x".repeat(63)]) assert.is(checkQueueName(ok), ok);
+  for (const bad of ["", "a b", "a.b", "ü", "Jobs", "jobs_2", "-jobs", "x".repeat(64)]) {
     const e = refusal(() => checkQueueName(bad));
     assert.is(e.code, "invalid_queue_name");
-    assert.match(e.message, "1-63 letters, digits");
+    assert.match(e.message, "1-63 lowercase letters, digits or dashes");
   }
 });
 

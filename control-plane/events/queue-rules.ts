@@ -2,10 +2,10 @@
 // (Workers Queues' limits), the retry backoff and what happens to a message its consumer retries.
 // Every violation is a 400 whose message names the field and the limit.
 import type { OutgoingQueueMessage } from "../../runtime/events.ts";
+import { QUEUE_NAME } from "../../sdk/config/schema.ts";
 import { HttpError } from "../http/errors.ts";
 
 export const QUEUE_LIMITS = {
-  nameChars: 63,
   messageBytes: 128 * 1024,
   requestBytes: 256 * 1024,
   messagesPerRequest: 100,
@@ -13,13 +13,12 @@ export const QUEUE_LIMITS = {
   contentTypes: ["json", "text", "bytes"] as readonly string[],
 };
 
-const QUEUE_NAME_RE = /^[A-Za-z0-9_-]+$/;
-
-/** The queue name, or a 400 naming the rule (letters, digits, `-`, `_`; 1-63 characters). */
+/**
+ * The queue name, or a 400 naming the rule. The config's rule (sdk/config/schema.ts): a name the API
+ * accepted but no `[[queues.consumers]]` could name would pile up messages nobody can consume.
+ */
 export function checkQueueName(name: string, field: string = "queue"): string {
-  if (!QUEUE_NAME_RE.test(name) || name.length > QUEUE_LIMITS.nameChars) {
-    throw new HttpError(400, "invalid_queue_name", `${field} '${name}' must be 1-${QUEUE_LIMITS.nameChars} letters, digits, '-' or '_'`);
-  }
+  if (!QUEUE_NAME.re.test(name)) throw new HttpError(400, "invalid_queue_name", `${field} '${name}' must be ${QUEUE_NAME.rule}`);
   return name;
 }
 

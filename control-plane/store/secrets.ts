@@ -1,6 +1,6 @@
-// An app's secrets (`secrets` db, key [app, name]): set, list (names and times, never values), delete,
-// and the values a region binds. Every change appends `secret.put` / `secret.delete` in its transaction,
-// so it reaches every region through the log; an app's secrets go with `app.delete` (apps.ts).
+// An app's secrets (`secrets` db, key [app, name]): set, list (names and times, never values), delete.
+// Every change appends `secret.put` / `secret.delete` in its transaction, so it reaches every region
+// (which binds the values) through the log; an app's secrets go with `app.delete` (apps.ts).
 import type { StoreCore } from "./core.ts";
 import { newApp } from "./apps.ts";
 import { secretRange } from "./keys.ts";
@@ -18,11 +18,6 @@ export class SecretStore {
   /** Names and times, in name order; never the values. */
   list(app: string): SecretSummary[] {
     return this.#records(app).map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt }));
-  }
-
-  /** The names set for the app. */
-  names(app: string): Set<string> {
-    return new Set(this.#records(app).map((r) => r.name));
   }
 
   #records(app: string): SecretRecord[] {

@@ -33,7 +33,7 @@ test("sending needs the region or admin token; it answers 202 with ids after the
 
 test("each limit is a 400 naming the field and the limit, and nothing is stored", async () => {
   const cases: [string, () => Promise<{ status: number; body: any }>, string, string][] = [
-    ["name", () => sendText(cp.url, "x".repeat(64), ["a"]), "invalid_queue_name", "1-63 letters"],
+    ["name", () => sendText(cp.url, "x".repeat(64), ["a"]), "invalid_queue_name", "1-63 lowercase letters"],
     ["name chars", () => sendText(cp.url, "a.b", ["a"]), "invalid_queue_name", "'a.b'"],
     ["count", () => sendText(cp.url, "lim", Array.from({ length: 101 }, () => "a")), "too_many_messages", "100 per request"],
     ["size", () => sendText(cp.url, "lim", ["x".repeat(128 * 1024 + 1)]), "message_too_large", "messages[0].body"],

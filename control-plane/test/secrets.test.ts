@@ -64,6 +64,12 @@ test("bad names and values are refused with 400 naming the field and the limit; 
   assert.is(big.body.error, "invalid_secret_value");
   assert.match(big.body.message, /field 'value' is 5122 bytes, over the limit of 5120 bytes \(5 KiB\)/);
   assert.is((await call(cp.url, "PUT", "/v1/apps/shop/secrets/OK_NAME", { body: "raw", headers: { "content-type": "text/plain" } })).status, 415);
+  for (const [body, type] of [['{"value": hunter2}', "application/json"], [Buffer.from([0xc1, ...Buffer.from("hunter2")]), "application/x-msgpack"]] as const) {
+    const malformed = await call(cp.url, "PUT", "/v1/apps/shop/secrets/OK_NAME", { body, headers: { "content-type": type } });
+    assert.is(malformed.status, 400, type);
+    assert.is(malformed.body.error, "bad_request");
+    assert.not.match(malformed.bytes.toString(), /hunter2/, "a malformed body is not quoted back (it holds the value)");
+  }
   assert.is(cp.store.head(), head, "nothing appended");
   assert.is((await put("shop", "OK_NAME", { value: "x".repeat(5120) })).status, 201, "exactly 5 KiB is fine");
 });
