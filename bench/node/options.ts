@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
+import { numberFlag } from "../lib/flags.ts";
 import { BENCH_DIR, REPO_DIR } from "../lib/paths.ts";
 
 export { BENCH_DIR, REPO_DIR };
@@ -55,13 +56,6 @@ export const USAGE = `usage: node bench/node.ts [options]
   --results-dir DIR    where node-<timestamp>.json is written (default bench/results)
 `;
 
-function num(raw: string | undefined, fallback: number, name: string, min: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} wants a number ≥ ${min}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 function list(raw: string | undefined, fallback: number[], name: string): number[] {
   if (raw === undefined) return fallback;
   const xs = raw.split(",").map((s) => Number(s.trim()));
@@ -92,15 +86,15 @@ export function parseOptions(argv: string[]): NodeBenchOptions | null {
   return {
     jsApps: withBaseline(list(values.apps, pick([1, 100, 1000], [1, 100], [1, 3]), "apps")),
     cApps: c ? withBaseline(list(values["c-apps"], pick([1, 100], [1, 100], [1, 3]), "c-apps")) : [],
-    threads: num(values.threads, availableParallelism(), "threads", 1),
-    idleMb: values["idle-mb"] === undefined ? null : num(values["idle-mb"], 512, "idle-mb", 1),
+    threads: numberFlag(values.threads, availableParallelism(), "threads", 1),
+    idleMb: values["idle-mb"] === undefined ? null : numberFlag(values["idle-mb"], 512, "idle-mb", 1),
     holdConcurrency: list(values.hold, pick([1, 8, 32], [1, 8, 32], [1, 8]), "hold"),
-    holdMs: num(values["hold-ms"], 200, "hold-ms", 10),
+    holdMs: numberFlag(values["hold-ms"], 200, "hold-ms", 10),
     holdRunMs: pick(2000, 1000, 1000),
     loadThreads: [1, 2],
     loadConcurrency: [1, 16, 64],
-    durationMs: num(values.duration, pick(3, 0.5, 0.5), "duration", 0.1) * 1000,
-    warmupMs: num(values.warmup, pick(1, 0.25, 0.25), "warmup", 0) * 1000,
+    durationMs: numberFlag(values.duration, pick(3, 0.5, 0.5), "duration", 0.1) * 1000,
+    warmupMs: numberFlag(values.warmup, pick(1, 0.25, 0.25), "warmup", 0) * 1000,
     spreadPerApp: 3,
     spreadMin: pick(300, 300, 50),
     spreadMaxMs: pick(5000, 5000, 1000),

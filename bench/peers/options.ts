@@ -4,6 +4,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
+import { numberFlag } from "../lib/flags.ts";
 import { BENCH_DIR, CACHE_DIR, REPO_DIR } from "../lib/paths.ts";
 
 export { BENCH_DIR, CACHE_DIR, REPO_DIR };
@@ -59,13 +60,6 @@ function list<T extends string>(raw: string | undefined, all: readonly T[], name
   return all.filter((x) => items.includes(x));
 }
 
-function num(raw: string | undefined, fallback: number, name: string, min: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} wants a number ≥ ${min}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 /** Parses argv; throws an Error naming the bad flag. Returns null for --help. */
 export function parseOptions(argv: string[]): PeersOptions | null {
   const { values } = parseArgs({
@@ -83,15 +77,15 @@ export function parseOptions(argv: string[]): PeersOptions | null {
   const quick = values.quick === true || smoke;
   const concurrency = values.concurrency === undefined
     ? (smoke ? [1] : [1, 16, 64])
-    : values.concurrency.split(",").map((s) => num(s, 1, "concurrency", 1));
+    : values.concurrency.split(",").map((s) => numberFlag(s, 1, "concurrency", 1));
   return {
     systems: list(values.systems, SYSTEM_IDS, "systems") ?? (smoke ? ["outpost", "workerd", "node-http"] : [...SYSTEM_IDS]),
     workloads: list(values.workloads, WORKLOAD_IDS, "workloads") ?? (smoke ? ["hello", "kv"] : [...WORKLOAD_IDS]),
     concurrency,
-    durationMs: num(values.duration, smoke ? 0.5 : quick ? 0.4 : 3, "duration", 0.1) * 1000,
-    warmupMs: num(values.warmup, quick ? 0.1 : 1, "warmup", 0) * 1000,
-    rounds: num(values.rounds, quick ? 1 : 3, "rounds", 1),
-    coldSamples: num(values["cold-samples"], smoke ? 1 : quick ? 2 : 5, "cold-samples", 1),
+    durationMs: numberFlag(values.duration, smoke ? 0.5 : quick ? 0.4 : 3, "duration", 0.1) * 1000,
+    warmupMs: numberFlag(values.warmup, quick ? 0.1 : 1, "warmup", 0) * 1000,
+    rounds: numberFlag(values.rounds, quick ? 1 : 3, "rounds", 1),
+    coldSamples: numberFlag(values["cold-samples"], smoke ? 1 : quick ? 2 : 5, "cold-samples", 1),
     install: values["no-install"] !== true,
     quick,
     smoke,

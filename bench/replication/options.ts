@@ -4,6 +4,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
+import { integerFlag } from "../lib/flags.ts";
 import { BENCH_DIR } from "../lib/paths.ts";
 
 export { BENCH_DIR };
@@ -36,13 +37,6 @@ One control plane and three regions (eu, us, ap), each its own process on 127.0.
   --results-dir DIR   where replication-<timestamp>.json is written (default bench/results)
 `;
 
-function int(raw: string | undefined, fallback: number, name: string, min: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} wants an integer ≥ ${min}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 /** Parses argv; throws an Error naming the bad flag. Returns null for --help. */
 export function parseOptions(argv: string[]): ReplicationBenchOptions | null {
   const { values } = parseArgs({
@@ -59,10 +53,10 @@ export function parseOptions(argv: string[]): ReplicationBenchOptions | null {
   const quick = smoke || values.quick === true;
   const pick = (full: number, q: number, s: number) => (smoke ? s : quick ? q : full);
   return {
-    deploys: int(values.deploys, pick(20, 3, 2), "deploys", 1),
-    writes: int(values.writes, pick(100, 20, 2), "writes", 1),
-    pollMs: int(values["poll-ms"], 1, "poll-ms", 0),
-    timeoutMs: int(values.timeout, 60, "timeout", 1) * 1000,
+    deploys: integerFlag(values.deploys, pick(20, 3, 2), "deploys", 1),
+    writes: integerFlag(values.writes, pick(100, 20, 2), "writes", 1),
+    pollMs: integerFlag(values["poll-ms"], 1, "poll-ms", 0),
+    timeoutMs: integerFlag(values.timeout, 60, "timeout", 1) * 1000,
     quick,
     smoke,
     json: values.json === true,

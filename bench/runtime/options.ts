@@ -3,6 +3,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
+import { numberFlag } from "../lib/flags.ts";
 import { BENCH_DIR, REPO_DIR } from "../lib/paths.ts";
 
 export { BENCH_DIR, REPO_DIR };
@@ -48,13 +49,6 @@ export const USAGE = `usage: node bench/runtime.ts [options]
   --results-dir DIR    where runtime-<timestamp>.json is written (default bench/results)
 `;
 
-function count(raw: string | undefined, fallback: number, name: string, min = 1): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} wants a number ≥ ${min}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 /** Parses argv; throws an Error whose message names the bad flag. Returns null for --help. */
 export function parseOptions(argv: string[]): RuntimeBenchOptions | null {
   const { values } = parseArgs({
@@ -76,7 +70,7 @@ export function parseOptions(argv: string[]): RuntimeBenchOptions | null {
     if (eq <= 0) throw new Error(`--var wants KEY=VALUE, got ${JSON.stringify(kv)}`);
     (vars ??= {})[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
-  const samples = count(values.samples, quick ? 2 : 5, "samples");
+  const samples = numberFlag(values.samples, quick ? 2 : 5, "samples", 1);
   const path = values.path ?? "/";
   if (!path.startsWith("/")) throw new Error(`--path must start with "/", got ${JSON.stringify(path)}`);
   return {
@@ -85,12 +79,12 @@ export function parseOptions(argv: string[]): RuntimeBenchOptions | null {
     path,
     vars,
     samples,
-    buildSamples: count(values["build-samples"], quick ? 1 : samples, "build-samples"),
-    instances: count(values.instances, quick ? 50 : 200, "instances"),
-    requests: count(values.requests, quick ? 500 : 2000, "requests"),
-    warmup: count(values.warmup, quick ? 100 : 200, "warmup", 0),
-    durationMs: count(values.duration, quick ? 1 : 3, "duration", 0.1) * 1000,
-    concurrency: count(values.concurrency, 16, "concurrency"),
+    buildSamples: numberFlag(values["build-samples"], quick ? 1 : samples, "build-samples", 1),
+    instances: numberFlag(values.instances, quick ? 50 : 200, "instances", 1),
+    requests: numberFlag(values.requests, quick ? 500 : 2000, "requests", 1),
+    warmup: numberFlag(values.warmup, quick ? 100 : 200, "warmup", 0),
+    durationMs: numberFlag(values.duration, quick ? 1 : 3, "duration", 0.1) * 1000,
+    concurrency: numberFlag(values.concurrency, 16, "concurrency", 1),
     build: values["no-build"] !== true,
     http: values["no-http"] !== true,
     quick,
