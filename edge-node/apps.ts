@@ -53,11 +53,13 @@ export function runtimeLimits(limits: Manifest["limits"]): Partial<AppLimits> {
 }
 
 /** The version with the largest share (the first on a tie): its routes and manifest speak for the app. */
-function primary(set: ActiveSet): Deployment {
-  let best = set.versions[0];
-  for (const v of set.versions) if (v.percent > best.percent) best = v;
-  return best.deployment;
+export function largestShare<T extends { percent: number }>(versions: readonly T[]): T {
+  let best = versions[0];
+  for (const v of versions) if (v.percent > best.percent) best = v;
+  return best;
 }
+
+const primary = (set: ActiveSet): Deployment => largestShare(set.versions).deployment;
 
 export class AppRegistry {
   readonly routes = new RouteTable();

@@ -7,7 +7,8 @@ import { pack, unpack } from "msgpackr";
 import type { AppEvent, EventResult } from "../runtime/events.ts";
 import type { LogSink } from "../runtime/logs.ts";
 import type { AppRegistry } from "./apps.ts";
-import { checkBearer } from "./bearer.ts";
+import { requireRegionToken } from "./bearer.ts";
+import { refuse } from "./json-response.ts";
 
 /** A queue batch is at most 100 messages of 128 KB (spec/events.md); leave room for the envelope. */
 const MAX_EVENT_BYTES = 16 * 1024 * 1024;
@@ -17,12 +18,6 @@ export interface EventsEndpointOptions {
   region: string;
   regionToken?: string;
   log: LogSink;
-}
-
-function refuse(res: ServerResponse, status: number, error: string, message: string): void {
-  const text = JSON.stringify({ error, message });
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
 }
 
 async function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
@@ -86,9 +81,7 @@ export async function runEvent(opts: Pick<EventsEndpointOptions, "registry" | "r
 }
 
 export async function serveEvents(req: IncomingMessage, res: ServerResponse, opts: EventsEndpointOptions): Promise<void> {
-  if (!opts.regionToken) { req.resume(); return refuse(res, 403, "forbidden", "this node has no region token (--region-token or OUTPOST_REGION_TOKEN), so its events endpoint is closed"); }
-  const auth = checkBearer(req.headers.authorization, opts.regionToken);
-  if (auth !== "ok") { req.resume(); return refuse(res, 401, "unauthorized", auth === "missing" ? "send the region token as `Authorization: Bearer <token>`" : "the bearer token is not this region's token"); }
+  if (!requireRegionToken(req, res, opts.regionToken, "events")) return;
   if (req.method !== "POST") { req.resume(); return refuse(res, 405, "method_not_allowed", "POST an event to /_outpost/events"); }
   const raw = await readBody(req, MAX_EVENT_BYTES);
   if (!raw) return refuse(res, 413, "too_large", `an event body is limited to ${MAX_EVENT_BYTES} bytes`);

@@ -14,6 +14,7 @@ import type { LogHub } from "./log-hub.ts";
 import { serveLogs } from "./logs-endpoint.ts";
 import { NodeMetrics } from "./metrics.ts";
 import { syncPoolMetrics } from "./pool-metrics.ts";
+import { sendJson } from "./json-response.ts";
 
 export interface EdgeServerOptions {
   region: string;
@@ -31,12 +32,6 @@ export interface EdgeServerOptions {
   status?(): Record<string, unknown>;
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-}
-
 export function createEdgeServer(opts: EdgeServerOptions): Server {
   const { registry, region } = opts;
   const metrics = opts.metrics ?? new NodeMetrics({ region });
@@ -46,7 +41,7 @@ export function createEdgeServer(opts: EdgeServerOptions): Server {
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/_outpost/health") {
       const stats = await registry.pool.stats();
-      return json(res, 200, {
+      return sendJson(res, 200, {
         ok: true, region, restarts: stats.restarts,
         threads: stats.threads.map((t) => ({ index: t.index, rss: t.rss, inflight: t.inflight })),
         apps: registry.list().map((d) => {
@@ -72,7 +67,7 @@ export function createEdgeServer(opts: EdgeServerOptions): Server {
     const deployment = name ? registry.pick(name) : undefined;
     if (!deployment) {
       req.resume();
-      return json(res, 404, { error: "no route", message: `no app on this node has a route matching ${host}${path}`, region });
+      return sendJson(res, 404, { error: "no route", message: `no app on this node has a route matching ${host}${path}`, region });
     }
     const started = performance.now();
     deployment.inflight++;

@@ -1,6 +1,7 @@
 // What the active deployments run, as the event machinery needs it: for each app with an active
 // deployment, its primary version (the one with the largest share; the first on a tie) and that
 // version's manifest, whose `crons` and `queues.consumers` are the app's events.
+import { largestShare } from "../../edge-node/apps.ts";
 import type { Store } from "../store/store.ts";
 import type { Manifest, VersionRef } from "../store/types.ts";
 
@@ -12,12 +13,11 @@ export interface ActiveApp {
   activatedAt: number;
 }
 
-/** The version that speaks for a version set (events run on it). */
-export function primaryVersion(versions: readonly { version: number; percent: number }[]): number {
-  let best = versions[0];
-  for (const v of versions) if (v.percent > best.percent) best = v;
-  return best.version;
-}
+/**
+ * The version that speaks for a version set (events run on it): the regions' own rule
+ * (edge-node/apps.ts), so the control plane and a region agree on which version that is.
+ */
+export const primaryVersion = (versions: readonly { version: number; percent: number }[]): number => largestShare(versions).version;
 
 export function activeApp(store: Store, app: string): ActiveApp | undefined {
   const rec = store.apps.get(app);
