@@ -1,11 +1,9 @@
 // The real `outpost` CLI (sdk/cli/bin.js, this Node) as the benches run it: `outpost(args, cwd)` for any
-// command, `outpostBuild(project, outDir)` for a build, `readBuilt(outDir, name)` for what it wrote. The project's content-addressed component cache
+// command, `outpostBuild(project, outDir)` for a build. The project's content-addressed component cache
 // (<project>/.outpost/cache) makes a rebuild of unchanged code take about a second, so benches build in
 // stable directories and rebuild on every run.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BuiltApp } from "../../edge-node/test/cluster.ts";
 import { REPO_DIR } from "./paths.ts";
 
 export const CLI = join(REPO_DIR, "sdk", "cli", "bin.js");
@@ -30,10 +28,4 @@ export function outpost(args: string[], cwd: string, timeoutMs = 300_000): Promi
 /** `outpost build --out-dir outDir` of the project in `project`. */
 export function outpostBuild(project: string, outDir: string): Promise<string> {
   return outpost(["build", "--out-dir", outDir], project);
-}
-
-/** The app `outpost build` wrote to `outDir` as `name`: its manifest and component bytes. */
-export function readBuilt(outDir: string, name: string): BuiltApp {
-  const manifest = JSON.parse(readFileSync(join(outDir, `${name}.manifest.json`), "utf8")) as Record<string, unknown>;
-  return { name, manifest, component: readFileSync(join(outDir, `${name}.wasm`)) };
 }

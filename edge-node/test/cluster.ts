@@ -90,8 +90,13 @@ export interface BuiltApp { name: string; manifest: Record<string, unknown>; com
  */
 export async function buildApp(fixture: string, outDir: string, projectDir?: string): Promise<BuiltApp> {
   await (projectDir ? buildProject(projectDir, outDir) : buildFixture(fixture, outDir));
-  const manifest = JSON.parse(readFileSync(join(outDir, `${fixture}.manifest.json`), "utf8")) as Record<string, unknown>;
-  return { name: fixture, manifest, component: readFileSync(join(outDir, `${fixture}.wasm`)) };
+  return readBuilt(outDir, fixture);
+}
+
+/** What a build of app `name` wrote to `outDir`: its manifest and component bytes. */
+export function readBuilt(outDir: string, name: string): BuiltApp {
+  const manifest = JSON.parse(readFileSync(join(outDir, `${name}.manifest.json`), "utf8")) as Record<string, unknown>;
+  return { name, manifest, component: readFileSync(join(outDir, `${name}.wasm`)) };
 }
 
 /** Uploads the app with `vars` as its manifest's vars (a new version, same component); resolves its number. */
