@@ -67,7 +67,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     });
   } catch (e) {
     // Not listening (e.g. the port is taken): stop what started, or its timers keep the process alive.
-    deploys.close();
+    await deploys.close();
     await events.close();
     await store.close();
     throw e;
@@ -84,7 +84,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     events,
     close() {
       closed ??= (async () => {
-        deploys.close();
+        await deploys.close();
         await events.close();
         closing.abort();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

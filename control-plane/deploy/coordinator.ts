@@ -26,6 +26,8 @@ export class DeployCoordinator {
   #events = new EventEmitter();
   #offLive: () => void;
   #closed = false;
+  /** Evaluations started by timers and region changes; `close` waits for them. */
+  #background = new Set<Promise<void>>();
 
   constructor(store: Store, live: LiveRegions, options: CoordinatorOptions = {}) {
     this.#store = store;
@@ -33,7 +35,7 @@ export class DeployCoordinator {
     this.defaultDeadlineMs = options.deadlineMs ?? 30_000;
     this.#events.setMaxListeners(0);
     this.#offLive = live.onChange(() => {
-      for (const id of this.#timers.keys()) void this.#evaluate(id);
+      for (const id of this.#timers.keys()) this.#inBackground(this.#evaluate(id));
     });
   }
 
@@ -85,16 +87,27 @@ export class DeployCoordinator {
     }
   }
 
-  close(): void {
+  /** Stops timers and waits for evaluations already writing, so the store can close after it. */
+  async close(): Promise<void> {
     this.#closed = true;
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
     this.#offLive();
+    await Promise.allSettled([...this.#background]);
   }
 
   #schedule(d: DeploymentRecord): void {
     const wait = Math.max(0, d.deadlineAt - Date.now());
-    this.#timers.set(d.id, setTimeout(() => void this.#evaluate(d.id, true), wait));
+    this.#timers.set(d.id, setTimeout(() => this.#inBackground(this.#evaluate(d.id, true)), wait));
+  }
+
+  /** A background evaluation that failed is logged; the next region change, ack or restart re-evaluates it. */
+  #inBackground(run: Promise<void>): void {
+    const tracked = run.catch((e: Error) => {
+      if (!this.#closed) console.error(`control plane: evaluating a deployment failed: ${e.message}`);
+    });
+    this.#background.add(tracked);
+    void tracked.finally(() => this.#background.delete(tracked));
   }
 
   #settle(id: string): void {

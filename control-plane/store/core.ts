@@ -9,6 +9,8 @@ export type Append = (entry: NewLogEntry) => LogEntry;
 export class StoreCore {
   readonly dbs: Dbs;
   readonly log: ChangeLog;
+  #closing = false;
+  #pending = new Set<Promise<unknown>>();
 
   constructor(dbs: Dbs) {
     this.dbs = dbs;
@@ -20,7 +22,16 @@ export class StoreCore {
    * lmdb-js does not roll back an async transaction whose callback throws, so callbacks check first and
    * write last, and report refusals as return values.
    */
-  async write<T>(fn: (append: Append, now: number) => T): Promise<T> {
+  write<T>(fn: (append: Append, now: number) => T): Promise<T> {
+    if (this.#closing) return Promise.reject(new Error("the control plane's store is closed; the write was not made"));
+    const done = this.#run(fn);
+    this.#pending.add(done);
+    const forget = () => this.#pending.delete(done);
+    done.then(forget, forget);
+    return done;
+  }
+
+  async #run<T>(fn: (append: Append, now: number) => T): Promise<T> {
     try {
       return await this.dbs.env.transaction(() => {
         const now = Date.now();
@@ -29,5 +40,13 @@ export class StoreCore {
     } finally {
       this.log.committed();
     }
+  }
+
+  /** Refuses new writes, waits for the ones already started (their log head moves too), then closes. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    await Promise.allSettled([...this.#pending]);
+    await this.dbs.env.committed;
+    await this.dbs.env.close();
   }
 }

@@ -92,4 +92,18 @@ test("closing and reopening keeps everything", async () => {
   assert.is(await store.kv.put("NS", { key: "after", value: Buffer.from("y") }), head + 1);
 });
 
+test("close lets writes already started commit and refuses later ones with a clear error", async () => {
+  const head = store.head();
+  const started = [0, 1, 2].map((i) => store.kv.put("NS", { key: `racing${i}`, value: Buffer.from("r") }));
+  const closing = store.close();
+  const late = await store.kv.put("NS", { key: "late", value: Buffer.from("l") }).then(() => null, (e: Error) => e);
+  assert.match(String(late?.message), /store is closed; the write was not made/);
+  assert.equal(await Promise.all(started), [head + 1, head + 2, head + 3]);
+  await closing;
+  store = Store.open(dir);
+  assert.is(store.head(), head + 3);
+  assert.is(store.kv.get("NS", "late"), undefined);
+  assert.is(Buffer.from(store.kv.get("NS", "racing2")!.value).toString(), "r");
+});
+
 test.run();

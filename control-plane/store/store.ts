@@ -68,7 +68,6 @@ export class Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.core.dbs.env.committed;
-    await this.core.dbs.env.close();
+    await this.core.close();
   }
 }
