@@ -20,10 +20,14 @@ function nonNegative(what: string, x: unknown): void {
   assert.ok(typeof x === "number" && Number.isFinite(x) && x >= 0, `${what} should be a finite number ≥ 0, got ${x}`);
 }
 
-/** A region's own prepare can be all done ahead (speculative prepare at upload): 0 ms is a real sample. */
-const mayBeZero = (id: string) => id.endsWith(".region-prepare");
+/**
+ * A region's own prepare can be all done ahead (speculative prepare at upload): 0 ms is a real sample,
+ * and so is 0 for any of its phases (a config-only version fetches and compiles nothing).
+ */
+const mayBeZero = (id: string) => id.includes(".region-prepare");
 
-const DEPLOY = ["after-upload", "total", "upload", "cp-acks", "cp-activate", "activate-to-serving", "region-prepare"];
+const PHASES = ["fetch", "verify", "compile", "warm", "ahead", "ack"].map((p) => `region-prepare.${p}`);
+const DEPLOY = ["after-upload", "total", "upload", "cp-acks", "cp-activate", "activate-to-serving", "region-prepare", ...PHASES];
 const EXPECTED = [
   ...DEPLOY.map((m) => `deploy.code.${m}`),
   ...DEPLOY.map((m) => `deploy.config.${m}`),

@@ -14,7 +14,7 @@
 // --region-token: the region token (default: $OUTPOST_REGION_TOKEN)
 // --data: the region store's directory (default with a control plane: .outpost/regions/<name>)
 // --idle-mb: idle instance memory kept per thread before LRU eviction (default 512)
-// --modules-mb: component bytes whose compiled modules stay loaded before LRU eviction (default 2048)
+// --modules-mb: bytes components keep loaded alone (data images, modules not shared) before LRU eviction (default 2048)
 // --dev-triggers: open `/__outpost/scheduled?cron=` to run scheduled() by hand (development only)
 import { parseArgs } from "node:util";
 import { join } from "node:path";

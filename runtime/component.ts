@@ -14,6 +14,8 @@ import { limitMemory } from "./memory-limit.ts";
 import { GLUE_PATCH_VERSION, patchGlueText } from "./perf/glue-patch.ts";
 import { knownShape, rememberShape, shapeDir, writeAtomic, type ShapeRecord } from "./shape-reuse.ts";
 import { loadJco, validateComponent, type ComponentInfo } from "./validate.ts";
+import { splitDataImage, type DataImage } from "./data-image.ts";
+import { sharedCode } from "./shared-code.ts";
 
 export type Glue = {
   instantiate(
@@ -39,12 +41,27 @@ export interface CompiledComponent {
    * the next: runtime/pool/worker.ts).
    */
   compileId: string;
+  /**
+   * What V8 compiled lazily while an instance of this component ran is kept for every component with
+   * the same key: the same glue file and the same shared module objects (runtime/shared-code.ts). Every
+   * JS app of one toolchain has the same key, so a thread that warmed one need not warm the next.
+   */
+  warmKey: string;
   modules: Map<string, WebAssembly.Module>;
+  /** The data images of the modules compiled as shared code, by module name: written into each new instance. */
+  images: Map<string, DataImage>;
+  /**
+   * Input bytes this component alone keeps loaded: its data images and the modules compiled whole.
+   * Shared code is not counted: it stays loaded while any component uses it.
+   */
+  ownBytes: number;
   timings: { validateMs: number; transpileMs: number; compileMs: number };
 }
 
 /** What a worker thread receives to run a component compiled by another thread (no recompile). */
 export type PostedComponent = Omit<CompiledComponent, "glue">;
+
+type CoreModules = Pick<CompiledComponent, "modules" | "images" | "ownBytes"> & { moduleKeys: string[] };
 
 export interface CompileOptions {
   cacheDir: string;
@@ -105,9 +122,10 @@ async function fromShape(shape: ComponentShape, record: ShapeRecord, dir: string
   const validateMs = performance.now() - t0;
   const t = performance.now();
   const sources = record.names.map((name, i): [string, Uint8Array] => [name, shape.coreModules[i]]);
-  const [modules] = await Promise.all([compileCoreModules(sources, memoryLimitBytes), writeModules(dir, sources)]);
+  const [{ moduleKeys, ...core }] = await Promise.all([compileCoreModules(sources, memoryLimitBytes), writeModules(dir, sources)]);
   const timings = { validateMs, transpileMs: 0, compileMs: performance.now() - t };
-  return { imports: record.info.imports, exports: record.info.exports, gluePath: record.gluePath, modules, timings };
+  const warmKey = warmKeyOf(record.gluePath, { moduleKeys, ...core });
+  return { imports: record.info.imports, exports: record.info.exports, gluePath: record.gluePath, ...core, warmKey, timings };
 }
 
 async function writeModules(dir: string, sources: Array<[string, Uint8Array]>): Promise<void> {
@@ -140,8 +158,9 @@ async function transpiled(bytes: Uint8Array, shape: ComponentShape | null, dir: 
   }
   const transpileMs = performance.now() - t;
   t = performance.now();
-  const modules = await compileCoreModules(await filesIn(dir), memoryLimitBytes);
-  return { imports: info.imports, exports: info.exports, gluePath, modules, timings: { validateMs, transpileMs, compileMs: performance.now() - t } };
+  const { moduleKeys, ...core } = await compileCoreModules(await filesIn(dir), memoryLimitBytes);
+  const warmKey = warmKeyOf(gluePath, { moduleKeys, ...core });
+  return { imports: info.imports, exports: info.exports, gluePath, ...core, warmKey, timings: { validateMs, transpileMs, compileMs: performance.now() - t } };
 }
 
 /**
@@ -166,13 +185,51 @@ async function filesIn(dir: string): Promise<Array<[string, Uint8Array]>> {
   return Promise.all(names.map(async (name): Promise<[string, Uint8Array]> => [name, await readFile(join(dir, name))]));
 }
 
-/** Compiles core modules, each memory capped at `memoryLimitBytes`. */
-async function compileCoreModules(sources: Array<[string, Uint8Array]>, memoryLimitBytes?: number): Promise<Map<string, WebAssembly.Module>> {
-  const compiledModules = await Promise.all(sources.map(([name, bytes]) => {
-    const core = memoryLimitBytes === undefined ? bytes : limitMemory(bytes, memoryLimitBytes, { name }).bytes; // caps each defined memory's max
-    return WebAssembly.compile(core as Uint8Array<ArrayBuffer>);
+/**
+ * Compiles core modules, each memory capped at `memoryLimitBytes`, through this process's shared code
+ * (runtime/shared-code.ts): a module that splits into code and a data image (runtime/data-image.ts)
+ * reuses the compile of the same code and has its image written into each new instance's memory
+ * (runtime/instance.ts); one that does not split is shared when its bytes are the same. A split
+ * module whose code does not compile alone is compiled whole (whose errors are then V8's own).
+ */
+async function compileCoreModules(sources: Array<[string, Uint8Array]>, memoryLimitBytes?: number): Promise<CoreModules> {
+  const images = new Map<string, DataImage>();
+  const used = new Set<WebAssembly.Module>();
+  const moduleKeys: string[] = [];
+  let ownBytes = 0;
+  const limit = memoryLimitBytes ?? "none";
+  const limited = (name: string, bytes: Uint8Array) => (memoryLimitBytes === undefined ? bytes : limitMemory(bytes, memoryLimitBytes, { name }).bytes); // caps each defined memory's max
+  const compiledModules = await Promise.all(sources.map(async ([name, bytes], i) => {
+    const whole = (): Promise<WebAssembly.Module> => {
+      ownBytes += bytes.byteLength;
+      moduleKeys[i] = `whole:${sha256(bytes)}:${limit}`;
+      return sharedCode(moduleKeys[i], () => limited(name, bytes));
+    };
+    let split: ReturnType<typeof splitDataImage>;
+    try {
+      split = splitDataImage(bytes, name);
+    } catch {
+      return whole(); // malformed: V8 says how
+    }
+    if ("unchanged" in split) return whole();
+    // The memory limit rewrites the code (its memory section), so it is part of the code's identity. A limit
+    // below the module's initial memory throws here; a compile error means the code does not stand alone.
+    const key = `code:${split.codeKey}:${limit}`;
+    const code = await sharedCode(key, () => limited(name, split.code())).catch((err: Error) => err);
+    // Two modules of one component with the same code would share one module object: the instance could not tell their images apart.
+    if (code instanceof Error || used.has(code)) return whole();
+    used.add(code);
+    moduleKeys[i] = key;
+    images.set(name, split.image);
+    for (const c of split.image.chunks) ownBytes += c.bytes.byteLength;
+    return code;
   }));
-  return new Map(sources.map(([name], i) => [name, compiledModules[i]]));
+  return { modules: new Map(sources.map(([name], i) => [name, compiledModules[i]])), images, ownBytes, moduleKeys };
+}
+
+/** The warm key (see CompiledComponent.warmKey) of a component's glue and compiled modules. */
+function warmKeyOf(gluePath: string, core: CoreModules): string {
+  return createHash("sha256").update(`${gluePath}\0${core.moduleKeys.join("\0")}`).digest("hex");
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -245,8 +302,8 @@ export function recompile(p: PostedComponent, memoryLimitBytes?: number): Promis
   if (!e) {
     const posted = (async () => {
       const t = performance.now();
-      const modules = await compileCoreModules(await filesIn(p.modulesDir), memoryLimitBytes);
-      return { ...p, modules, compileId: `${key}#${++compiles}`, timings: { validateMs: 0, transpileMs: 0, compileMs: performance.now() - t } };
+      const { moduleKeys, ...core } = await compileCoreModules(await filesIn(p.modulesDir), memoryLimitBytes);
+      return { ...p, ...core, warmKey: warmKeyOf(p.gluePath, { moduleKeys, ...core }), compileId: `${key}#${++compiles}`, timings: { validateMs: 0, transpileMs: 0, compileMs: performance.now() - t } };
     })();
     e = { posted };
     compiled.set(key, e);

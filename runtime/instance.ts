@@ -3,6 +3,7 @@
 // timed out is marked broken and never reused.
 import type { Dispatcher } from "undici";
 import type { CompiledComponent } from "./component.ts";
+import { writeImage, type DataImage } from "./data-image.ts";
 import { hostImports } from "./host/index.ts";
 import type { IncomingRequest, ResponseOutparam } from "./host/http-types.ts";
 import type { QueueSender } from "./events.ts";
@@ -86,8 +87,12 @@ export class Instance implements CpuOwner {
       if (!m) throw new Error(`component glue asked for unknown core module ${name}`);
       return m;
     };
+    const imageOf = new Map<WebAssembly.Module, DataImage>();
+    for (const [name, image] of component.images) imageOf.set(component.modules.get(name)!, image);
     const instantiateCore = async (module: WebAssembly.Module, coreImports: WebAssembly.Imports) => {
       const instance = await WebAssembly.instantiate(module, coreImports);
+      const image = imageOf.get(module);
+      if (image) writeImage(instance, image); // the data its shared code was split from (runtime/data-image.ts)
       for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) inst.#memories.push(value);
       return instance;
     };

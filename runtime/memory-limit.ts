@@ -2,6 +2,8 @@
 // (memory section) to at most a byte budget, so the guest's `memory.grow` fails past the app's limit.
 // Only the import section (to count imported memories) and the memory section are decoded; every
 // other section is copied byte for byte. Spec: https://webassembly.github.io/spec/core/binary/
+import { coreSections, Reader, writeUleb } from "./wasm-reader.ts";
+
 export interface MemoryReport {
   /** Index in the module's memory index space (imported memories come first). */
   index: number;
@@ -24,52 +26,6 @@ const SECTION_IMPORT = 2;
 const SECTION_MEMORY = 5;
 const MIB = 1024 * 1024;
 
-class Reader {
-  pos: number;
-  readonly bytes: Uint8Array;
-  readonly where: string;
-  constructor(bytes: Uint8Array, pos: number, where: string) {
-    this.bytes = bytes;
-    this.pos = pos;
-    this.where = where;
-  }
-  fail(what: string): never {
-    throw new Error(`malformed wasm module${this.where}: ${what} at byte offset ${this.pos}`);
-  }
-  byte(): number {
-    if (this.pos >= this.bytes.length) this.fail("unexpected end");
-    return this.bytes[this.pos++];
-  }
-  /** Unsigned LEB128 of at most `bits` bits, as a JS number (exact up to 2^53). */
-  uleb(bits: 32 | 64): number {
-    let result = 0;
-    let scale = 1;
-    const maxBytes = Math.ceil(bits / 7);
-    for (let i = 0; i < maxBytes; i++) {
-      const b = this.byte();
-      result += (b & 0x7f) * scale;
-      if ((b & 0x80) === 0) {
-        if (result > Number.MAX_SAFE_INTEGER || (bits === 32 && result > 0xffffffff)) this.fail(`u${bits} out of range`);
-        return result;
-      }
-      scale *= 128;
-    }
-    return this.fail(`u${bits} LEB128 longer than ${maxBytes} bytes`);
-  }
-  /** Signed LEB128 (s33 heap types); only skipped, so the value is not needed. */
-  skipSleb(): void {
-    for (let i = 0; i < 5; i++) if ((this.byte() & 0x80) === 0) return;
-    this.fail("s33 LEB128 longer than 5 bytes");
-  }
-  skip(n: number): void {
-    if (this.pos + n > this.bytes.length) this.fail("unexpected end");
-    this.pos += n;
-  }
-  name(): void {
-    this.skip(this.uleb(32));
-  }
-}
-
 interface Limits {
   flags: number;
   min: number;
@@ -86,15 +42,6 @@ function readLimits(r: Reader): Limits {
   const max = flags & 0x01 ? r.uleb(bits) : null;
   const pageSizeLog2 = flags & 0x08 ? r.uleb(32) : null;
   return { flags, min, max, pageSizeLog2 };
-}
-
-function writeUleb(out: number[], value: number): void {
-  do {
-    let b = value % 128;
-    value = Math.floor(value / 128);
-    if (value !== 0) b |= 0x80;
-    out.push(b);
-  } while (value !== 0);
 }
 
 function writeLimits(out: number[], l: Limits): void {
@@ -134,6 +81,15 @@ function countImportedMemories(r: Reader, end: number, out: MemoryReport[]): voi
   if (r.pos !== end) r.fail("import section size does not match its contents");
 }
 
+/** How many memories a core module imports (the first indices of its memory index space). */
+export function importedMemoryCount(wasm: Uint8Array, where: string): number {
+  const imports = coreSections(wasm, where).find((s) => s.id === SECTION_IMPORT);
+  if (!imports) return 0;
+  const out: MemoryReport[] = [];
+  countImportedMemories(new Reader(wasm, imports.contentStart, where), imports.end, out);
+  return out.length;
+}
+
 function formatMiB(bytes: number): string {
   return `${(bytes / MIB).toFixed(1)} MiB`;
 }
@@ -145,28 +101,14 @@ function formatMiB(bytes: number): string {
 export function limitMemory(wasm: Uint8Array, maxBytes: number, opts: { name?: string } = {}): LimitResult {
   if (!Number.isFinite(maxBytes) || maxBytes < 0) throw new Error(`memory limit must be a non-negative number of bytes, got ${maxBytes}`);
   const where = opts.name ? ` (module ${opts.name})` : "";
-  const head = new Reader(wasm, 0, where);
-  if (wasm.length < 8 || wasm[0] !== 0x00 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d) head.fail("missing \\0asm magic");
-  if (wasm[4] !== 1 || wasm[5] !== 0 || wasm[6] !== 0 || wasm[7] !== 0) {
-    head.fail(`version ${Array.from(wasm.subarray(4, 8)).join(" ")} is not a core module (version 1); a component must be transpiled first`);
-  }
-
   const memories: MemoryReport[] = [];
   let memorySection: { start: number; contentStart: number; end: number } | null = null;
-  const r = new Reader(wasm, 8, where);
-  while (r.pos < wasm.length) {
-    const start = r.pos;
-    const id = r.byte();
-    const size = r.uleb(32);
-    const contentStart = r.pos;
-    const end = contentStart + size;
-    if (end > wasm.length) r.fail(`section ${id} runs past the end of the module`);
-    if (id === SECTION_IMPORT) countImportedMemories(new Reader(wasm, contentStart, where), end, memories);
-    else if (id === SECTION_MEMORY) {
-      if (memorySection) r.fail("second memory section");
-      memorySection = { start, contentStart, end };
+  for (const section of coreSections(wasm, where)) {
+    if (section.id === SECTION_IMPORT) countImportedMemories(new Reader(wasm, section.contentStart, where), section.end, memories);
+    else if (section.id === SECTION_MEMORY) {
+      if (memorySection) new Reader(wasm, section.start, where).fail("second memory section");
+      memorySection = section;
     }
-    r.pos = end;
   }
   if (!memorySection) {
     return { bytes: wasm.buffer instanceof ArrayBuffer ? (wasm as Uint8Array<ArrayBuffer>) : new Uint8Array(wasm), memories };

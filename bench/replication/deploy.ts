@@ -23,6 +23,8 @@ export interface DeploySample {
   regionsMs: Record<string, number>;
   /** What the control plane reports (GET /v1/deployments/:id), all from `prepare` appended. */
   cp: { lastAckMs: number; propagationMs: number; slowestPrepareMs: number; activateToServingMs: number };
+  /** The slowest region's prepare, phase by phase, as it acked it (fetch, verify, compile, warm; ms). */
+  slowestPhases: Record<string, number>;
 }
 
 export interface DeployContext { cpUrl: string; probe: Probe; timeoutMs: number }
@@ -46,7 +48,8 @@ export async function timedDeploy(ctx: DeployContext, app: BuiltApp, marker: str
   const last = Math.max(...Object.values(at));
   const view = (await call(ctx.cpUrl, "GET", `/v1/deployments/${dep.body.deployId}`)).body;
   if (view.state !== "active" || view.timedOut.length) throw new Error(`deployment ${dep.body.deployId} of ${marker}: ${view.state}, timed out: ${view.timedOut.join(", ") || "none"} ${view.error ?? ""}`);
-  const rows = view.regions as Array<{ ackMs?: number; prepareMs?: number }>;
+  const rows = view.regions as Array<{ ackMs?: number; prepareMs?: number; phases?: Record<string, number> }>;
+  const slowest = rows.reduce((a, b) => ((b.prepareMs ?? -1) > (a.prepareMs ?? -1) ? b : a), rows[0]);
   return {
     version: up.body.version,
     marker,
@@ -63,6 +66,7 @@ export async function timedDeploy(ctx: DeployContext, app: BuiltApp, marker: str
       // Both clocks are this machine's: the bench's epoch at t0 plus elapsed, against the CP's Date.now().
       activateToServingMs: epoch0 + (last - t0) - view.activatedAt,
     },
+    slowestPhases: slowest?.phases ?? {},
   };
 }
 

@@ -25,6 +25,16 @@ export interface ReplicationReport {
   problems: string[];
 }
 
+/** The phases a region reports with its ack (control-plane/store/types.ts PreparePhases). */
+const PHASES: Array<[string, string]> = [
+  ["fetchMs", "artifact download"],
+  ["verifyMs", "hash check + store write"],
+  ["compileMs", "compile"],
+  ["warmMs", "load + warm-up request"],
+  ["aheadMs", "part done before the prepare arrived"],
+  ["ackMs", "rest until the CP had its ack"],
+];
+
 const metric = (id: string, label: string, samples: number[]): Metric => ({ id, label, unit: "ms", summary: summarize(samples), samples });
 
 function deployMetrics(kind: string, s: DeploySample[]): Metric[] {
@@ -37,6 +47,7 @@ function deployMetrics(kind: string, s: DeploySample[]): Metric[] {
     metric(`${p}.cp-activate`, "CP: prepare appended → activate appended", s.map((x) => x.cp.propagationMs)),
     metric(`${p}.activate-to-serving`, "activate appended → all 3 serve it", s.map((x) => x.cp.activateToServingMs)),
     metric(`${p}.region-prepare`, "slowest region's own prepare time", s.map((x) => x.cp.slowestPrepareMs)),
+    ...PHASES.map(([key, label]) => metric(`${p}.region-prepare.${key.replace(/Ms$/, "")}`, `├ its ${label}`, s.map((x) => x.slowestPhases[key] ?? 0))),
   ];
 }
 

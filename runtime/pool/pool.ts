@@ -34,7 +34,7 @@ export interface PoolOptions {
   /** Added to a request's CPU budget before the watchdog stops its thread (default 10 ms). */
   cpuGraceMs?: number;
   /**
-   * Component bytes whose compiled modules stay loaded (default 2 GiB). Past it the least recently
+   * Bytes compiled components keep loaded alone (data images, modules not shared; default 2 GiB). Past it the least recently
    * used component is evicted from every thread and compiled again on its next request.
    */
   moduleBytes?: number;
@@ -112,7 +112,7 @@ export class RuntimePool {
     for (const app of this.#apps.values()) {
       if (app.compiled !== compiled || app.evicted) continue;
       app.evicted = true;
-      app.spec = { ...app.spec, component: { ...app.spec.component, modules: new Map() } }; // let V8 free them
+      app.spec = { ...app.spec, component: { ...app.spec.component, modules: new Map(), images: new Map() } }; // let V8 free them
       for (const t of this.threads) t.unload(app.key);
       this.#opts.onEvict?.(app.spec.name, "module");
     }
@@ -136,7 +136,7 @@ export class RuntimePool {
       const component = await recompile(app.spec.component, app.spec.limits.memoryMb * 1024 * 1024);
       app.spec = { ...app.spec, component };
       app.evicted = false;
-      this.#modules.set(app.compiled, { size: component.size });
+      this.#modules.set(app.compiled, { size: component.ownBytes });
     })().finally(() => { app.cold = null; });
     return app.cold;
   }
@@ -200,7 +200,7 @@ export class RuntimePool {
     await this.threads[home].load(spec, true);
     const app: PoolApp = { key, spec, home, loadMs: performance.now() - t, compiled, cold: null, evicted: false };
     this.#apps.set(key, app);
-    this.#modules.set(compiled, { size: component.size });
+    this.#modules.set(compiled, { size: component.ownBytes });
     return app;
   }
 

@@ -35,9 +35,9 @@ const apps = new Map<string, ComponentApp>();
 const loading = new Map<string, Promise<ComponentApp>>();
 const exchanges = new Map<number, { req: MessageRequest; res: MessageResponse }>();
 /**
- * Compiled components (compileId) this thread has warmed: V8 keeps what it compiled lazily for a
- * module and its glue, so a later app of the same compiled modules here (a config-only deploy, a
- * secret reload) serves its first request as fast without another throwaway run.
+ * Warm keys (CompiledComponent.warmKey) this thread has warmed: V8 keeps what it compiled lazily for
+ * a module and its glue, so a later app of the same code here (a config-only deploy, a secret reload,
+ * another JS app of the same toolchain) serves its first request as fast without another throwaway run.
  */
 const warmed = new Set<string>();
 
@@ -90,9 +90,12 @@ async function load(spec: AppSpec, warm: boolean): Promise<ComponentApp> {
     meter,
     idle,
   });
-  const id = spec.component.compileId;
-  // A deploy (warm) is answered before its spare is instantiated: the ack does not wait for it.
-  await app.warm({ throwaway: warm && !warmed.has(id), spares: warm ? "later" : "now" });
+  const id = spec.component.warmKey;
+  // A deploy (warm) runs the throwaway warm-up unless this thread already warmed the same code and is
+  // answered before its spare is instantiated; without a warm-up, the spare is instantiated first, so
+  // an ack still means "instantiated here".
+  const throwaway = warm && !warmed.has(id);
+  await app.warm({ throwaway, spares: throwaway ? "later" : "now" });
   if (warm) warmed.add(id);
   apps.set(spec.key, app);
   return app;

@@ -2,7 +2,8 @@
 // a config-only redeploy (same bytes, new vars) reuses the compiled modules and the thread that
 // warmed them (no recompile, no second warm-up run) and serves its own vars from a fresh instance;
 // new code of a known shape is compiled and warmed; and a component whose modules were evicted is
-// compiled again from the core module files written beside its shape's glue.
+// compiled again from the core module files written beside its shape's glue; new code on a thread that
+// warmed the same engine and glue skips the warm-up run.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -24,8 +25,8 @@ redeploy.before(async (ctx) => {
   ctx.e2e = readFileSync(join(apps, "e2e-app.wasm"));
   ctx.tenant = readFileSync(join(apps, "tenant.wasm"));
   ctx.evicted = [];
-  // Room for one 13 MB component's modules: loading a second evicts the least recently used.
-  ctx.pool = new RuntimePool({ threads: 2, cacheDir: join(ctx.dir, "cache"), onLog: () => {}, moduleBytes: 20 << 20, onEvict: (app) => ctx.evicted.push(app) });
+  // Room for one JS component's own bytes (its ~4 MiB data image; the engine code is shared): loading a second evicts the least recently used.
+  ctx.pool = new RuntimePool({ threads: 2, cacheDir: join(ctx.dir, "cache"), onLog: () => {}, moduleBytes: 6 << 20, onEvict: (app) => ctx.evicted.push(app) });
   await ctx.pool.start();
   ctx.server = createServer((req, res) => {
     const key = decodeURIComponent(req.headers["x-key"] as string);
@@ -89,6 +90,18 @@ redeploy("an evicted component is compiled again from its core module files and 
   assert.is(again.greeting, "two");
   assert.is.not(v2.spec.component.compileId, before, "new compiled modules");
   assert.is(v2.spec.component.modules.size, 4);
+});
+
+redeploy("new code on a thread that warmed the same engine and glue skips the warm-up run; its spare is ready when the deploy answers", async (ctx) => {
+  const v3 = ctx.pool.apps.find((a) => a.key === "tenant@v3")!;
+  const v4 = await ctx.pool.deploy({ name: "tenant", version: "v4", bytes: ctx.e2e, vars: { GREETING: "four", LIMITS: { max: 3 } } });
+  assert.is(v4.home, v3.home, "the thread with fewer apps, which warmed the tenant's code");
+  assert.is(v4.spec.component.warmKey, v3.spec.component.warmKey, "another app of the same toolchain: the same warm key");
+  const { threads } = await ctx.pool.stats();
+  const s = threads[v4.home].apps.find((a) => a.key === v4.key)!;
+  assert.is(s.warmups, 0, "no throwaway run");
+  assert.is(s.instancesIdle, 1, "the spare was instantiated before the deploy answered");
+  assert.equal(await hello(ctx, v4.key), { greeting: "four", max: 3, served: 1 });
 });
 
 redeploy.run();
