@@ -71,7 +71,14 @@ export function regionRoutes(router: ApiRouter, ctx: ApiContext): void {
     if (!SHA256_RE.test(sha)) throw badField("sha256", "must be 64 lowercase hex digits");
     const bytes = ctx.store.apps.artifact(sha);
     if (!bytes) throw notFound(`no artifact with sha256 ${sha}`);
-    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+    // A stream of the one Buffer, not `new Response(bytes)`, which copies a byte-array body (13 MB).
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    return new Response(body, {
       headers: { "content-type": "application/wasm", "content-length": String(bytes.length), "x-outpost-sha256": sha },
     });
   });

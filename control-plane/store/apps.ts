@@ -1,5 +1,5 @@
 // Apps, their versions and artifacts, and their deploy-token digests: reads, and the mutations that upload
-// a version (artifact + version record + `version` log entry) or delete an app (`app.delete`).
+// a version (artifact file, then version record + `version` log entry) or delete an app (`app.delete`).
 import { isDeepStrictEqual } from "node:util";
 import { timingSafeEqual } from "node:crypto";
 import type { StoreCore } from "./core.ts";
@@ -33,8 +33,9 @@ export class AppStore {
     return this.#core.dbs.versions.get([app, version]);
   }
 
+  /** The component bytes (shared: do not change them), from the artifact files or an older data dir's LMDB. */
   artifact(sha256: string): Buffer | undefined {
-    return this.#core.dbs.artifacts.get(sha256);
+    return this.#core.artifacts.get(sha256);
   }
 
   /** KV namespace ids named by any version of the app (what its deploy token may touch). */
@@ -78,22 +79,24 @@ export class AppStore {
   }
 
   /**
-   * Stores the artifact (once per sha256), the next version record and its `version` entry. Uploading the
-   * same component and manifest as the latest version returns that version instead (`created: false`).
+   * Stores the artifact (once per sha256), then the next version record and its `version` entry. The
+   * artifact file is durable before the transaction that names it starts, so a committed `version` entry
+   * always has its bytes (a crash in between leaves only an unnamed file). Uploading the same component
+   * and manifest as the latest version returns that version instead (`created: false`).
    */
   putVersion(app: string, manifest: Manifest, component: Buffer, sha256: string): Promise<{ record: VersionRecord; created: boolean }> {
     const dbs = this.#core.dbs;
+    const stored = () => this.#core.artifacts.put(sha256, component);
     return this.#core.write((append, now) => {
       const rec = this.get(app) ?? newApp(app, now);
       const latest = rec.lastVersion ? this.version(app, rec.lastVersion) : undefined;
       if (latest && latest.sha256 === sha256 && isDeepStrictEqual(latest.manifest, manifest)) return { record: latest, created: false };
       const record: VersionRecord = { app, version: rec.lastVersion + 1, sha256, size: component.length, manifest, uploadedAt: now };
-      if (!dbs.artifacts.doesExist(sha256)) dbs.artifacts.put(sha256, component);
       dbs.versions.put([app, record.version], record);
       dbs.apps.put(app, { ...rec, lastVersion: record.version });
       append({ t: "version", app, version: record.version, sha256, size: record.size, manifest });
       return { record, created: true };
-    });
+    }, stored);
   }
 
   /**

@@ -1,5 +1,6 @@
 // Opens the control plane's LMDB environment and its named dbs (the table in spec/replication.md, plus
-// the CP-local `deployments` db), with the key and value encoding of each.
+// the CP-local `deployments` db), with the key and value encoding of each. Artifacts are files
+// (artifact-files.ts); the `artifacts` db stays open for data dirs written by older versions.
 import { mkdirSync } from "node:fs";
 import { open, type Database, type RootDatabase } from "lmdb";
 import type { KvStoredEntry } from "../kv/semantics.ts";
@@ -8,7 +9,10 @@ import type { AppRecord, DeploymentRecord, RegionRecord, SecretRecord, VersionRe
 
 export interface Dbs {
   env: RootDatabase;
-  /** sha256 hex -> component bytes. */
+  /**
+   * sha256 hex -> component bytes, as older versions stored them: now only read (and removed) through
+   * ArtifactFiles, which keeps new artifacts as files under `<dir>/artifacts/`.
+   */
   artifacts: Database<Buffer, string>;
   /** [app, n] -> version record (ordered: an app's versions are contiguous and numeric). */
   versions: Database<VersionRecord, [string, number]>;

@@ -1,9 +1,11 @@
-// The store on a real LMDB in a temp dir: each mutation and its log entry commit together, seqs are
-// contiguous under concurrent writes, subscribers and `follow` see entries in order, KV lists in byte order,
-// app deletion, and everything survives closing and reopening.
+// The store on a real LMDB in a temp dir (artifacts as files beside it): each mutation and its log entry
+// commit together, seqs are contiguous under concurrent writes, subscribers and `follow` see entries in
+// order, KV lists in byte order, app deletion, and everything survives closing and reopening.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Store } from "./store.ts";
 import { removeDir, tempDir } from "../test/helpers.ts";
 import type { Manifest } from "./types.ts";
@@ -32,6 +34,8 @@ test("an empty log has head 0; a version upload is state + artifact + entry at o
   const [entry] = store.readLog(1);
   assert.equal({ ...entry, ts: 0 }, { seq: 1, ts: 0, t: "version", app: "app", version: 1, sha256: v.sha, size: 3, manifest: v.manifest });
   assert.equal(store.apps.artifact(v.sha), v.bytes);
+  assert.equal(readFileSync(join(dir, "artifacts", v.sha)), v.bytes, "the artifact is a file named by its sha256");
+  assert.not.ok(store.core.dbs.artifacts.doesExist(v.sha), "not in the LMDB artifacts db (read only for older data dirs)");
   assert.is(store.apps.get("app")!.lastVersion, 1);
   assert.equal([...store.apps.kvNamespaces("app")], ["NS"]);
 });

@@ -1,5 +1,8 @@
-// The control plane's store: one LMDB environment holding apps, versions, artifacts, KV, secrets, regions,
-// deployments and the change log; durable across restarts. `Store.open(dir)` is the entry point.
+// The control plane's store: one LMDB environment holding apps, versions, KV, secrets, regions,
+// deployments and the change log, and the artifacts as files under `<dir>/artifacts/` (older data dirs'
+// LMDB `artifacts` db is still read); durable across restarts. `Store.open(dir)` is the entry point.
+import { join } from "node:path";
+import { ArtifactFiles } from "./artifact-files.ts";
 import { openDbs } from "./db.ts";
 import { StoreCore } from "./core.ts";
 import { AppStore } from "./apps.ts";
@@ -8,6 +11,9 @@ import { KvStore } from "./kv.ts";
 import { RegionStore } from "./regions.ts";
 import { SecretStore } from "./secrets.ts";
 import type { LogEntry } from "./types.ts";
+
+/** Recently uploaded (or read) artifacts kept in memory: the regions download an upload right after it. */
+const ARTIFACT_CACHE_BYTES = 256 * 1024 * 1024;
 
 export class Store {
   readonly core: StoreCore;
@@ -28,7 +34,9 @@ export class Store {
   }
 
   static open(dir: string): Store {
-    return new Store(new StoreCore(openDbs(dir)));
+    const dbs = openDbs(dir);
+    const artifacts = new ArtifactFiles(join(dir, "artifacts"), { legacy: dbs.artifacts, cacheBytes: ARTIFACT_CACHE_BYTES });
+    return new Store(new StoreCore(dbs, artifacts));
   }
 
   /** The seq of the last committed log entry (0 when empty). */

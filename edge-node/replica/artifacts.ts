@@ -61,19 +61,21 @@ async function download(store: RegionStore, source: ArtifactSource, sha256: stri
  * that finds the same download in flight (a prefetch) waits for it: its fetch time is the time it waited.
  */
 export async function ensureArtifact(store: RegionStore, source: ArtifactSource, sha256: string): Promise<Artifact> {
-  const local = store.artifact(sha256);
-  if (local) {
-    const ahead = prefetched.get(store)?.delete(sha256) ?? false;
-    return { bytes: local, fetched: ahead, ahead, fetchMs: 0, verifyMs: 0, stored: Promise.resolve() };
-  }
   let mine = inflight.get(store);
   if (!mine) inflight.set(store, (mine = new Map()));
+  // A download in flight first: its file may be in place before it is durable (the directory's fsync);
+  // joining it hands over its `stored`, so the caller still waits for that.
   const running = mine.get(sha256);
   if (running) {
     const t = performance.now();
     const a = await running;
     prefetched.get(store)?.delete(sha256);
     return { ...a, ahead: true, fetchMs: performance.now() - t, verifyMs: 0 };
+  }
+  const local = store.artifact(sha256);
+  if (local) {
+    const ahead = prefetched.get(store)?.delete(sha256) ?? false;
+    return { bytes: local, fetched: ahead, ahead, fetchMs: 0, verifyMs: 0, stored: Promise.resolve() };
   }
   const p = download(store, source, sha256);
   mine.set(sha256, p);
@@ -87,7 +89,7 @@ export async function ensureArtifact(store: RegionStore, source: ArtifactSource,
  * that follows finds it local or on its way. Failures are left to the prepare, which fetches again.
  */
 export function prefetchArtifact(store: RegionStore, source: ArtifactSource, sha256: string): void {
-  if (store.artifacts.doesExist(sha256)) return;
+  if (store.artifacts.has(sha256)) return;
   let mine = prefetched.get(store);
   if (!mine) prefetched.set(store, (mine = new Set()));
   const ahead = mine.add(sha256);

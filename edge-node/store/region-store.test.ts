@@ -19,6 +19,8 @@ const fresh = () => {
   return d;
 };
 const bytes = (s: string) => new Uint8Array(Buffer.from(s));
+/** An artifact name (artifacts are files named by a sha256 hex). */
+const sha = (c: string) => c.repeat(64);
 const put = (seq: number, key: string, value: string, extra: Partial<KvEntry> = {}): KvEntry =>
   ({ t: "kv.put", seq, ts: 0, namespace: "ns", key, value: bytes(value), ...extra }) as KvEntry;
 const del = (seq: number, key: string): KvEntry => ({ t: "kv.delete", seq, ts: 0, namespace: "ns", key });
@@ -46,15 +48,15 @@ test("state and appliedSeq survive a restart", async () => {
   const dir = fresh();
   const s = new RegionStore(dir);
   await applyKvEntry(s, put(1, "k", "v", { metadata: '{"m":1}', expiration: 4_000_000_000 }));
-  await s.putArtifact("abc", bytes("component"));
+  await s.putArtifact(sha("a"), bytes("component"));
   await s.commit(2, () => {
-    s.apps.put("shop", { app: "shop", id: "d1", versions: [{ version: 1, sha256: "abc", percent: 100 }], activatedAt: 1, seq: 2 });
+    s.apps.put("shop", { app: "shop", id: "d1", versions: [{ version: 1, sha256: sha("a"), percent: 100 }], activatedAt: 1, seq: 2 });
   });
   await s.close();
   const again = new RegionStore(dir);
   assert.is(again.appliedSeq, 2);
   assert.equal(again.kv.get(kvKey("ns", "k")), { value: Buffer.from("v"), metadata: '{"m":1}', expiration: 4_000_000_000, seq: 1 });
-  assert.is(Buffer.from(again.artifact("abc")!).toString(), "component");
+  assert.is(Buffer.from(again.artifact(sha("a"))!).toString(), "component");
   assert.equal(again.activeDeployments().map((a) => a.id), ["d1"]);
   await again.close();
 });
@@ -100,14 +102,14 @@ test("versions of an app, and artifacts nothing refers to", async () => {
   const s = new RegionStore(fresh());
   const manifest = { name: "a" } as never;
   await s.commit(1, () => {
-    s.versions.put(["a", 1], { app: "a", version: 1, sha256: "s1", manifest });
-    s.versions.put(["a", 2], { app: "a", version: 2, sha256: "s2", manifest });
-    s.versions.put(["ab", 1], { app: "ab", version: 1, sha256: "s3", manifest });
+    s.versions.put(["a", 1], { app: "a", version: 1, sha256: sha("1"), manifest });
+    s.versions.put(["a", 2], { app: "a", version: 2, sha256: sha("2"), manifest });
+    s.versions.put(["ab", 1], { app: "ab", version: 1, sha256: sha("3"), manifest });
   });
   assert.equal(s.versionsOf("a").map((v) => v.version), [1, 2]);
-  await s.putArtifact("s1", bytes("1"));
-  await s.putArtifact("zz", bytes("2"));
-  assert.equal(s.orphanArtifacts(), ["zz"]);
+  await s.putArtifact(sha("1"), bytes("1"));
+  await s.putArtifact(sha("f"), bytes("2"));
+  assert.equal(s.orphanArtifacts(), [sha("f")]);
 });
 
 test("the sweep removes expired records the log has caught up with", async () => {

@@ -1,9 +1,13 @@
-// The region's own LMDB copy of the control plane's state (spec/replication.md): artifacts by
-// sha256, the versions it knows (and which it prepared), the active deployment per app, KV, the
-// apps' secrets and `appliedSeq`. Each applied log entry commits together with its `appliedSeq` in one transaction,
-// and an entry at or below `appliedSeq` is skipped, so applying is idempotent and survives restarts.
+// The region's own LMDB copy of the control plane's state (spec/replication.md): the versions it
+// knows (and which it prepared), the active deployment per app, KV, the apps' secrets and `appliedSeq`;
+// plus the artifacts by sha256, as files under `<path>/artifacts/` (content-addressed, written outside
+// the log's transactions; older stores' LMDB `artifacts` db is still read). Each applied log entry
+// commits together with its `appliedSeq` in one transaction, and an entry at or below `appliedSeq` is
+// skipped, so applying is idempotent and survives restarts.
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { open, type Database, type RootDatabase } from "lmdb";
+import { ArtifactFiles } from "../../control-plane/store/artifact-files.ts";
 import type { Manifest } from "../../sdk/build/index.ts";
 import type { VersionRef } from "../replica/entries.ts";
 import type { KvRecord } from "./kv-keys.ts";
@@ -29,13 +33,17 @@ export interface ActiveDeployment {
   seq: number;
 }
 
-/** The LMDB databases of a region store; worker threads open the same env read-only. */
+/**
+ * The LMDB databases of a region store; worker threads open the same env read-only (only `kv`).
+ * `artifacts` is only the legacy db of older stores: artifacts are files now.
+ */
 export const DB = { artifacts: "artifacts", versions: "versions", apps: "apps", kv: "kv", meta: "meta", secrets: "secrets" } as const;
 
 export class RegionStore {
   readonly path: string;
   readonly env: RootDatabase;
-  readonly artifacts: Database<Uint8Array, string>;
+  /** Component bytes by sha256: files under `<path>/artifacts/`, read through to the older LMDB db. */
+  readonly artifacts: ArtifactFiles;
   readonly versions: Database<StoredVersion, [string, number]>;
   readonly apps: Database<ActiveDeployment, string>;
   readonly kv: Database<KvRecord, Buffer>;
@@ -50,7 +58,8 @@ export class RegionStore {
     this.path = path;
     this.stamps = stamps;
     this.env = open({ path, maxDbs: 16 });
-    this.artifacts = this.env.openDB<Uint8Array, string>({ name: DB.artifacts, encoding: "binary" });
+    const legacy = this.env.openDB<Uint8Array, string>({ name: DB.artifacts, encoding: "binary" });
+    this.artifacts = new ArtifactFiles(join(path, "artifacts"), { legacy });
     this.versions = this.env.openDB<StoredVersion, [string, number]>({ name: DB.versions });
     this.apps = this.env.openDB<ActiveDeployment, string>({ name: DB.apps });
     this.kv = this.env.openDB<KvRecord, Buffer>({ name: DB.kv, keyEncoding: "binary" });
@@ -74,12 +83,13 @@ export class RegionStore {
     });
   }
 
-  artifact(sha256: string): Uint8Array | undefined { return this.artifacts.getBinary(sha256) ?? undefined; }
+  artifact(sha256: string): Uint8Array | undefined { return this.artifacts.get(sha256); }
 
-  /** Content-addressed: written outside the log's transactions (an artifact is never rewritten). */
-  async putArtifact(sha256: string, bytes: Uint8Array): Promise<void> {
-    if (!this.artifacts.doesExist(sha256)) await this.artifacts.put(sha256, bytes);
-  }
+  /**
+   * Content-addressed: written outside the log's transactions (an artifact is never rewritten), and
+   * durable (file fsync, rename, directory fsync) when this resolves.
+   */
+  putArtifact(sha256: string, bytes: Uint8Array): Promise<void> { return this.artifacts.put(sha256, bytes); }
 
   version(app: string, version: number): StoredVersion | undefined { return this.versions.get([app, version]); }
 
@@ -104,8 +114,11 @@ export class RegionStore {
   /** Artifacts no stored version refers to (after an app is deleted). */
   orphanArtifacts(): string[] {
     const used = new Set([...this.versions.getRange()].map((e) => e.value.sha256));
-    return [...this.artifacts.getKeys()].filter((sha) => !used.has(sha));
+    return this.artifacts.keys().filter((sha) => !used.has(sha));
   }
 
-  close(): Promise<void> { return this.env.close(); }
+  async close(): Promise<void> {
+    await this.artifacts.settled();
+    await this.env.close();
+  }
 }

@@ -1,0 +1,147 @@
+// The artifact files on a temp dir: put, get, has, keys and remove; a put is idempotent (also when two
+// run at once) and leaves no temp file; a name that is not a sha256 hex is refused; a temp file a crash
+// left is swept at open and never listed; an older data dir's LMDB `artifacts` db is read through, listed
+// and removed from, never written; the in-memory cache serves a put blob without its file (only when on).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { open, type Database } from "lmdb";
+import { ArtifactFiles } from "./artifact-files.ts";
+import { removeDir, tempDir } from "../test/helpers.ts";
+
+const dirs: string[] = [];
+const fresh = () => {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+};
+const blob = (text: string) => {
+  const bytes = Buffer.from(text);
+  return { bytes, sha: createHash("sha256").update(bytes).digest("hex") };
+};
+
+test.after(() => {
+  for (const d of dirs) removeDir(d);
+});
+
+test("put, get, has, keys and remove", async () => {
+  const dir = join(fresh(), "artifacts");
+  const files = new ArtifactFiles(dir);
+  const [a, b] = [blob("component a"), blob("component b")];
+  assert.is(files.get(a.sha), undefined);
+  assert.not.ok(files.has(a.sha));
+  await files.put(a.sha, a.bytes);
+  await files.put(b.sha, new Uint8Array(b.bytes));
+  assert.equal(files.get(a.sha), a.bytes);
+  assert.ok(Buffer.isBuffer(files.get(b.sha)), "a Buffer, also when a Uint8Array was put");
+  assert.ok(files.has(a.sha));
+  assert.equal(readFileSync(join(dir, a.sha)), a.bytes, "one file named by the sha256");
+  assert.equal(files.keys(), [a.sha, b.sha].sort());
+  assert.equal(readdirSync(dir).sort(), [a.sha, b.sha].sort(), "no temp file left");
+  await files.remove(a.sha);
+  assert.is(files.get(a.sha), undefined);
+  assert.not.ok(files.has(a.sha));
+  assert.not.ok(existsSync(join(dir, a.sha)));
+  await files.remove(a.sha); // missing is fine
+  assert.equal(files.keys(), [b.sha]);
+  const again = new ArtifactFiles(dir);
+  assert.equal(again.get(b.sha), b.bytes, "read back by a new instance (as after a restart)");
+});
+
+test("put is idempotent: a stored blob is not rewritten, and concurrent puts of one blob agree", async () => {
+  const dir = fresh();
+  const files = new ArtifactFiles(dir);
+  const a = blob("first");
+  await files.put(a.sha, a.bytes);
+  await files.put(a.sha, Buffer.from("other bytes under the same name"));
+  assert.equal(files.get(a.sha), a.bytes, "the first bytes stay");
+  const b = blob("raced");
+  const other = new ArtifactFiles(dir, { sweep: false });
+  await Promise.all([files.put(b.sha, b.bytes), files.put(b.sha, b.bytes), other.put(b.sha, b.bytes)]);
+  assert.equal(readFileSync(join(dir, b.sha)), b.bytes);
+  assert.equal(readdirSync(dir).sort(), [a.sha, b.sha].sort(), "one file each, no temp file left");
+});
+
+test("a name that is not a sha256 hex is refused (it is a path component)", async () => {
+  const files = new ArtifactFiles(fresh());
+  const a = blob("x");
+  for (const bad of ["../escape", "abc", a.sha.toUpperCase(), a.sha + "0", a.sha.slice(1), `${a.sha.slice(0, 63)}/`, `${a.sha}.tmp-1`]) {
+    const refused = await files.put(bad, a.bytes).then(() => null, (e: Error) => e);
+    assert.match(String(refused?.message), /not an artifact sha256/, `put ${bad}`);
+    assert.throws(() => files.get(bad), /not an artifact sha256/);
+    assert.throws(() => files.has(bad), /not an artifact sha256/);
+    assert.ok(await files.remove(bad).then(() => false, () => true), `remove ${bad}`);
+  }
+  assert.equal(readdirSync(files.dir), []);
+});
+
+test("a temp file left by a crash is never listed and is swept at open", async () => {
+  const dir = fresh();
+  const a = blob("kept");
+  await new ArtifactFiles(dir).put(a.sha, a.bytes);
+  const leftover = `${blob("half written").sha}.tmp-0123abcd`;
+  writeFileSync(join(dir, leftover), "half");
+  const unswept = new ArtifactFiles(dir, { sweep: false });
+  assert.equal(unswept.keys(), [a.sha], "not listed");
+  assert.ok(existsSync(join(dir, leftover)));
+  const opened = new ArtifactFiles(dir);
+  assert.not.ok(existsSync(join(dir, leftover)), "swept at open");
+  assert.equal(opened.keys(), [a.sha]);
+  writeFileSync(join(dir, leftover), "half");
+  assert.is(opened.sweepTemp(), 1);
+  assert.equal(readdirSync(dir), [a.sha]);
+});
+
+test("an older data dir's LMDB artifacts db is read through, listed and removed from, never written", async () => {
+  const dir = fresh();
+  const env = open({ path: join(dir, "lmdb"), maxDbs: 2 });
+  try {
+    const legacy: Database<Buffer, string> = env.openDB<Buffer, string>({ name: "artifacts", encoding: "binary" });
+    const old = blob("uploaded by an older version");
+    await legacy.put(old.sha, old.bytes);
+    const files = new ArtifactFiles(join(dir, "artifacts"), { legacy });
+    assert.ok(files.has(old.sha));
+    assert.equal(files.get(old.sha), old.bytes);
+    await files.put(old.sha, old.bytes);
+    assert.not.ok(existsSync(join(files.dir, old.sha)), "already stored (in the legacy db): no file written");
+    const now = blob("uploaded now");
+    await files.put(now.sha, now.bytes);
+    assert.not.ok(legacy.doesExist(now.sha), "new blobs go to files only");
+    assert.ok(existsSync(join(files.dir, now.sha)));
+    assert.equal(files.keys(), [old.sha, now.sha].sort());
+    await files.remove(old.sha);
+    assert.not.ok(legacy.doesExist(old.sha));
+    assert.is(files.get(old.sha), undefined);
+    assert.equal(files.keys(), [now.sha]);
+  } finally {
+    await env.close();
+  }
+});
+
+test("the cache serves a put blob without its file when on, and not when off", async () => {
+  const a = blob("cached");
+  const cached = new ArtifactFiles(fresh(), { cacheBytes: 1 << 20 });
+  await cached.put(a.sha, a.bytes);
+  unlinkSync(join(cached.dir, a.sha)); // behind its back
+  assert.is(cached.get(a.sha), a.bytes, "the very buffer that was put, no copy");
+  assert.ok(cached.has(a.sha));
+  await cached.remove(a.sha);
+  assert.is(cached.get(a.sha), undefined, "remove clears the cache too");
+
+  const b = blob("read once");
+  const reader = new ArtifactFiles(fresh(), { cacheBytes: 1 << 20 });
+  await new ArtifactFiles(reader.dir, { sweep: false }).put(b.sha, b.bytes);
+  assert.equal(reader.get(b.sha), b.bytes);
+  unlinkSync(join(reader.dir, b.sha));
+  assert.equal(reader.get(b.sha), b.bytes, "a read is cached as well");
+
+  const uncached = new ArtifactFiles(fresh());
+  await uncached.put(a.sha, a.bytes);
+  unlinkSync(join(uncached.dir, a.sha));
+  assert.is(uncached.get(a.sha), undefined, "cacheBytes 0: no cache");
+  assert.not.ok(uncached.has(a.sha));
+});
+
+test.run();
