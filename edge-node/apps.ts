@@ -36,6 +36,8 @@ export interface PrepareSpec {
   sha256?: string;
   manifest: Manifest;
   secrets?: Record<string, string>;
+  /** Hands over the bytes again after an eviction (the region store's artifact): no core module files written. */
+  reread?: () => Uint8Array | Promise<Uint8Array>;
 }
 
 const MB = 1024 * 1024;
@@ -111,6 +113,7 @@ export class AppRegistry {
       kvNamespaces: manifest.kvNamespaces,
       queues: manifest.queues.producers,
       limits: runtimeLimits(manifest.limits),
+      reread: spec.reread,
     });
     const d: Deployment = { name: spec.name, version: spec.version, key: loaded.key, manifest, deployedAt: Date.now(), loadMs: loaded.loadMs, inflight: 0 };
     this.#loaded.set(d.key, d);

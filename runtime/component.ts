@@ -69,10 +69,18 @@ export interface CompileOptions {
   memoryLimitBytes?: number;
   /** The bytes' SHA-256, when the caller has verified it (saves hashing the bytes again). */
   sha256?: string;
+  /**
+   * Write the core module files (default true), from which `recompile` compiles the component again
+   * after an eviction. False when the caller can hand over the bytes again instead: no 13 MB write.
+   */
+  moduleFiles?: boolean;
 }
 
-/** Compiled forms by compiledKey; `full` once something in this thread asked for the glue too. */
-const compiled = new Map<string, { posted: Promise<PostedComponent>; full?: Promise<CompiledComponent> }>();
+/**
+ * Compiled forms by compiledKey; `full` once something in this thread asked for the glue too; `files`
+ * once a caller asked for the core module files.
+ */
+const compiled = new Map<string, { posted: Promise<PostedComponent>; full?: Promise<CompiledComponent>; files?: Promise<void> }>();
 let compiles = 0;
 
 function versionOf(iface: string, imports: string[]): string | undefined {
@@ -110,27 +118,35 @@ async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLim
   const shape = componentShape(bytes);
   const record = shape && (await knownShape(shapeDir(cacheDir, shape), shape));
   const base = { hash, size: bytes.byteLength, modulesDir: dir, compileId: `${compiledKey(hash, memoryLimitBytes)}#${++compiles}` };
-  if (shape && record) return { ...base, ...(await fromShape(shape, record, dir, memoryLimitBytes, t)) };
+  if (shape && record) return { ...base, ...(await fromShape(shape, record, memoryLimitBytes, t)) };
   return { ...base, ...(await transpiled(bytes, shape, dir, cacheDir, memoryLimitBytes, t)) };
 }
 
 /**
- * A component of a known shape: its core modules compiled from its own bytes in memory while they
- * are written to its directory (for a recompile after an eviction); the shape's world and glue.
+ * A component of a known shape: its core modules compiled from its own bytes in memory (their files
+ * are written only if a caller asks: `moduleFiles`); the shape's world and glue.
  */
-async function fromShape(shape: ComponentShape, record: ShapeRecord, dir: string, memoryLimitBytes: number | undefined, t0: number) {
+async function fromShape(shape: ComponentShape, record: ShapeRecord, memoryLimitBytes: number | undefined, t0: number) {
   const validateMs = performance.now() - t0;
   const t = performance.now();
   const sources = record.names.map((name, i): [string, Uint8Array] => [name, shape.coreModules[i]]);
-  const [{ moduleKeys, ...core }] = await Promise.all([compileCoreModules(sources, memoryLimitBytes), writeModules(dir, sources)]);
+  const { moduleKeys, ...core } = await compileCoreModules(sources, memoryLimitBytes);
   const timings = { validateMs, transpileMs: 0, compileMs: performance.now() - t };
   const warmKey = warmKeyOf(record.gluePath, { moduleKeys, ...core });
   return { imports: record.info.imports, exports: record.info.exports, gluePath: record.gluePath, ...core, warmKey, timings };
 }
 
-async function writeModules(dir: string, sources: Array<[string, Uint8Array]>): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await Promise.all(sources.map(([name, data]) => (existsSync(join(dir, name)) ? undefined : writeAtomic(join(dir, name), data))));
+/**
+ * Writes a compiled component's core module files where `recompile` reads them, from the component's
+ * bytes (their order is the order of `p.modules`); files already there (a transpile wrote them) stay.
+ */
+async function writeModuleFiles(p: PostedComponent, bytes: Uint8Array): Promise<void> {
+  const names = [...p.modules.keys()];
+  if (names.every((name) => existsSync(join(p.modulesDir, name)))) return;
+  const shape = componentShape(bytes);
+  if (!shape || shape.coreModules.length !== names.length) throw new Error(`cannot write the core modules of component ${p.hash}: its layout does not match its compiled form`);
+  await mkdir(p.modulesDir, { recursive: true });
+  await Promise.all(names.map((name, i) => (existsSync(join(p.modulesDir, name)) ? undefined : writeAtomic(join(p.modulesDir, name), shape.coreModules[i]))));
 }
 
 /** A component of a new shape (or none): validated and transpiled by jco once, its files in `dir`. */
@@ -200,10 +216,14 @@ async function compileCoreModules(sources: Array<[string, Uint8Array]>, memoryLi
   const limit = memoryLimitBytes ?? "none";
   const limited = (name: string, bytes: Uint8Array) => (memoryLimitBytes === undefined ? bytes : limitMemory(bytes, memoryLimitBytes, { name }).bytes); // caps each defined memory's max
   const compiledModules = await Promise.all(sources.map(async ([name, bytes], i) => {
-    const whole = (): Promise<WebAssembly.Module> => {
+    const whole = async (): Promise<WebAssembly.Module> => {
       ownBytes += bytes.byteLength;
-      moduleKeys[i] = `whole:${sha256(bytes)}:${limit}`;
-      return sharedCode(moduleKeys[i], () => limited(name, bytes));
+      const { module, id } = await sharedCode({
+        key: `whole:${bytes.byteLength}:${limit}`, code: () => bytes.slice(), same: (other) => Buffer.from(other).equals(Buffer.from(bytes)),
+        compileBytes: (b) => limited(name, b),
+      });
+      moduleKeys[i] = `whole#${id}`;
+      return module;
     };
     let split: ReturnType<typeof splitDataImage>;
     try {
@@ -214,15 +234,17 @@ async function compileCoreModules(sources: Array<[string, Uint8Array]>, memoryLi
     if ("unchanged" in split) return whole();
     // The memory limit rewrites the code (its memory section), so it is part of the code's identity. A limit
     // below the module's initial memory throws here; a compile error means the code does not stand alone.
-    const key = `code:${split.codeKey}:${limit}`;
-    const code = await sharedCode(key, () => limited(name, split.code())).catch((err: Error) => err);
+    const shared = await sharedCode({
+      key: `code:${split.fingerprint}:${limit}`, code: () => split.code(), same: (other) => split.sameCode(other),
+      compileBytes: (b) => limited(name, b),
+    }).catch((err: Error) => err);
     // Two modules of one component with the same code would share one module object: the instance could not tell their images apart.
-    if (code instanceof Error || used.has(code)) return whole();
-    used.add(code);
-    moduleKeys[i] = key;
+    if (shared instanceof Error || used.has(shared.module)) return whole();
+    used.add(shared.module);
+    moduleKeys[i] = `code#${shared.id}`;
     images.set(name, split.image);
     for (const c of split.image.chunks) ownBytes += c.bytes.byteLength;
-    return code;
+    return shared.module;
   }));
   return { modules: new Map(sources.map(([name], i) => [name, compiledModules[i]])), images, ownBytes, moduleKeys };
 }
@@ -246,15 +268,26 @@ function entry(bytes: Uint8Array, opts: CompileOptions) {
     compiled.set(key, e);
     posted.catch(() => { if (compiled.get(key)?.posted === posted) compiled.delete(key); });
   }
+  if (opts.moduleFiles !== false && !e.files) {
+    const mine = e;
+    const files = mine.posted.then((p) => writeModuleFiles(p, bytes));
+    mine.files = files;
+    files.catch(() => { if (mine.files === files) mine.files = undefined; }); // the next caller asking for files tries again
+  }
   return e;
 }
 
 /**
  * Compiles a component once per process (per memory limit) for worker threads to run: no glue is
- * imported here. Concurrent loads of the same bytes share the work.
+ * imported here. Concurrent loads of the same bytes share the work. Resolves once the core module
+ * files are written too, unless `moduleFiles` is false.
  */
 export function compileForThreads(bytes: Uint8Array, opts: CompileOptions): Promise<PostedComponent> {
-  return entry(bytes, opts).posted;
+  return withFiles(entry(bytes, opts), opts);
+}
+
+function withFiles(e: { posted: Promise<PostedComponent>; files?: Promise<void> }, opts: CompileOptions): Promise<PostedComponent> {
+  return opts.moduleFiles !== false && e.files ? Promise.all([e.posted, e.files]).then(([p]) => p) : e.posted;
 }
 
 /**
@@ -268,7 +301,7 @@ export function compileComponent(bytes: Uint8Array, opts: CompileOptions): Promi
     const c = await fromPosted(p);
     return { ...c, timings: { ...p.timings, transpileMs: p.timings.transpileMs + performance.now() - t } };
   });
-  return e.full;
+  return Promise.all([e.full, withFiles(e, opts)]).then(([c]) => c);
 }
 
 export function postable(c: CompiledComponent): PostedComponent {

@@ -67,7 +67,12 @@ export async function prepareVersion(deps: PrepareDeps, app: string, ref: { vers
   try {
     const secrets = boundSecrets(deps.store.secretsOf(app), manifest);
     // The bytes hash to ref.sha256: checked when they were fetched, before they were stored.
-    deployment = await deps.apps.prepare({ name: app, version: versionLabel(ref.version, gen), bytes: artifact.bytes, sha256: ref.sha256, manifest, secrets });
+    const reread = () => {
+      const bytes = deps.store.artifact(ref.sha256);
+      if (!bytes) throw new Error(`${app} version ${ref.version}: artifact ${ref.sha256} is no longer in the region store`);
+      return bytes;
+    };
+    deployment = await deps.apps.prepare({ name: app, version: versionLabel(ref.version, gen), bytes: artifact.bytes, sha256: ref.sha256, manifest, secrets, reread });
   } catch (err) {
     artifact.stored.catch(() => undefined);
     throw new PrepareFailed(`${app} version ${ref.version}: could not load it: ${(err as Error).message}`);

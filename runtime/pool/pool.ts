@@ -61,6 +61,11 @@ export interface DeploySpec {
   queues?: Array<{ binding: string; queue: string }>;
   limits?: Partial<AppLimits>;
   spares?: number;
+  /**
+   * Hands over the same bytes again, for a compile after the app's modules were evicted (e.g. from the
+   * region store's artifact file). Given, the runtime writes no core module files for it.
+   */
+  reread?: () => Uint8Array | Promise<Uint8Array>;
 }
 
 export interface PoolApp {
@@ -73,6 +78,8 @@ export interface PoolApp {
   /** Its modules were evicted: the next request compiles them again. */
   cold: Promise<void> | null;
   evicted: boolean;
+  /** Where a compile after an eviction gets the bytes (DeploySpec.reread); without it, the core module files. */
+  reread?: () => Uint8Array | Promise<Uint8Array>;
 }
 
 export class RuntimePool {
@@ -133,7 +140,11 @@ export class RuntimePool {
   /** Compiles an evicted app's modules again (once, however many requests wait). */
   #rewarm(app: PoolApp): Promise<void> {
     app.cold ??= (async () => {
-      const component = await recompile(app.spec.component, app.spec.limits.memoryMb * 1024 * 1024);
+      const memoryLimitBytes = app.spec.limits.memoryMb * 1024 * 1024;
+      const { reread } = app;
+      const component = reread
+        ? await compileForThreads(await reread(), { cacheDir: this.#opts.cacheDir, memoryLimitBytes, sha256: app.spec.component.hash, moduleFiles: false })
+        : await recompile(app.spec.component, memoryLimitBytes);
       app.spec = { ...app.spec, component };
       app.evicted = false;
       this.#modules.set(app.compiled, { size: component.ownBytes });
@@ -186,7 +197,7 @@ export class RuntimePool {
   async deploy(d: DeploySpec): Promise<PoolApp> {
     const limits: AppLimits = { ...DEFAULT_LIMITS, ...d.limits };
     const memoryLimitBytes = limits.memoryMb * 1024 * 1024;
-    const component = await compileForThreads(d.bytes, { cacheDir: this.#opts.cacheDir, memoryLimitBytes, sha256: d.sha256 });
+    const component = await compileForThreads(d.bytes, { cacheDir: this.#opts.cacheDir, memoryLimitBytes, sha256: d.sha256, moduleFiles: !d.reread });
     const key = `${d.name}@${d.version}`;
     const spec: AppSpec = {
       key, name: d.name, version: d.version, component,
@@ -198,7 +209,7 @@ export class RuntimePool {
     const t = performance.now();
     await this.threads[home].ready;
     await this.threads[home].load(spec, true);
-    const app: PoolApp = { key, spec, home, loadMs: performance.now() - t, compiled, cold: null, evicted: false };
+    const app: PoolApp = { key, spec, home, loadMs: performance.now() - t, compiled, cold: null, evicted: false, reread: d.reread };
     this.#apps.set(key, app);
     this.#modules.set(compiled, { size: component.ownBytes });
     return app;

@@ -3,7 +3,8 @@
 // warmed them (no recompile, no second warm-up run) and serves its own vars from a fresh instance;
 // new code of a known shape is compiled and warmed; and a component whose modules were evicted is
 // compiled again from the core module files written beside its shape's glue; new code on a thread that
-// warmed the same engine and glue skips the warm-up run.
+// warmed the same engine and glue skips the warm-up run; an app deployed with `reread` writes no module
+// files and is compiled again from the bytes it hands over.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -102,6 +103,22 @@ redeploy("new code on a thread that warmed the same engine and glue skips the wa
   assert.is(s.warmups, 0, "no throwaway run");
   assert.is(s.instancesIdle, 1, "the spare was instantiated before the deploy answered");
   assert.equal(await hello(ctx, v4.key), { greeting: "four", max: 3, served: 1 });
+});
+
+redeploy("an app deployed with `reread` writes no module files and is compiled again from the bytes it hands over", async (ctx) => {
+  let rereads = 0;
+  // Memory limits of their own: compiled forms no earlier test made.
+  const rr = await ctx.pool.deploy({
+    name: "rr", version: "v1", bytes: ctx.e2e, vars: { GREETING: "again", LIMITS: { max: 1 } }, limits: { memoryMb: 96 },
+    reread: () => { rereads++; return ctx.e2e; },
+  });
+  assert.is(rr.reread !== undefined, true);
+  await ctx.pool.deploy({ name: "other", version: "v1", bytes: ctx.tenant, limits: { memoryMb: 80 } }); // evicts rr (room for one)
+  assert.is(rr.evicted, true, "evicted by the newer component");
+  assert.is(rereads, 0);
+  assert.equal(await hello(ctx, rr.key), { greeting: "again", max: 1, served: 1 });
+  assert.is(rereads, 1, "the bytes were asked for once");
+  assert.is(rr.evicted, false);
 });
 
 redeploy.run();
