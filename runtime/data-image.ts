@@ -7,12 +7,13 @@
 //
 // The split is made only when that is exact: every segment active, of memory 0, at an `i32.const`
 // offset; memory 0 defined by the module (fresh, so all zeros: the image's gaps write zeros) and
-// exported (the write needs it); no start function (nothing runs between instantiation and the
-// write); a data count equal to the segments (the original is valid). Without the
+// exported (the write needs it); every segment inside memory 0's initial size (so writing the image
+// cannot fail where instantiating the whole module would have); no start function (nothing runs
+// between instantiation and the write); a data count equal to the segments (the original is valid). Without the
 // data-count section, code that uses `memory.init` or `data.drop` does not validate: compiling the
 // code then fails and the caller compiles the whole module instead.
 import { createHash } from "node:crypto";
-import { importedMemoryCount } from "./memory-limit.ts";
+import { definedMemoryBytes, importedMemoryCount } from "./memory-limit.ts";
 import { coreSections, Reader } from "./wasm-reader.ts";
 
 const SECTION_START = 8;
@@ -97,6 +98,8 @@ export function splitDataImage(wasm: Uint8Array, name: string): Split {
     if (last && s.offset <= last.end + MAX_GAP_BYTES) last.end = Math.max(last.end, s.offset + s.length);
     else spans.push({ offset: s.offset, end: s.offset + s.length });
   }
+  // Instantiating the whole module would fail on a segment past memory 0's initial size: left whole, it does.
+  if (end > (definedMemoryBytes(wasm, where)[0] ?? 0)) return { unchanged: "a data segment ends past memory 0's initial size" };
   // One shared buffer for every chunk: posted to worker threads without a copy per thread.
   const buffer = new SharedArrayBuffer(spans.reduce((n, c) => n + c.end - c.offset, 0));
   let at = 0;

@@ -81,6 +81,20 @@ function countImportedMemories(r: Reader, end: number, out: MemoryReport[]): voi
   if (r.pos !== end) r.fail("import section size does not match its contents");
 }
 
+/** The initial size in bytes of each memory a core module defines (its memory section), in order. */
+export function definedMemoryBytes(wasm: Uint8Array, where: string): number[] {
+  const section = coreSections(wasm, where).find((s) => s.id === SECTION_MEMORY);
+  if (!section) return [];
+  const r = new Reader(wasm, section.contentStart, where);
+  const count = r.uleb(32);
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const l = readLimits(r);
+    out.push(l.min * (l.pageSizeLog2 === null ? 65536 : 2 ** l.pageSizeLog2));
+  }
+  return out;
+}
+
 /** How many memories a core module imports (the first indices of its memory index space). */
 export function importedMemoryCount(wasm: Uint8Array, where: string): number {
   const imports = coreSections(wasm, where).find((s) => s.id === SECTION_IMPORT);

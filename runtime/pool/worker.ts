@@ -91,11 +91,9 @@ async function load(spec: AppSpec, warm: boolean): Promise<ComponentApp> {
     idle,
   });
   const id = spec.component.warmKey;
-  // A deploy (warm) runs the throwaway warm-up unless this thread already warmed the same code and is
-  // answered before its spare is instantiated; without a warm-up, the spare is instantiated first, so
-  // an ack still means "instantiated here".
-  const throwaway = warm && !warmed.has(id);
-  await app.warm({ throwaway, spares: throwaway ? "later" : "now" });
+  // A deploy (warm) runs the throwaway warm-up unless this thread already warmed the same code, and is
+  // answered before its spare is instantiated: the ack does not wait for it.
+  await app.warm({ throwaway: warm && !warmed.has(id), spares: warm ? "later" : "now" });
   if (warm) warmed.add(id);
   apps.set(spec.key, app);
   return app;

@@ -93,7 +93,7 @@ redeploy("an evicted component is compiled again from its core module files and 
   assert.is(v2.spec.component.modules.size, 4);
 });
 
-redeploy("new code on a thread that warmed the same engine and glue skips the warm-up run; its spare is ready when the deploy answers", async (ctx) => {
+redeploy("new code on a thread that warmed the same engine and glue skips the warm-up run", async (ctx) => {
   const v3 = ctx.pool.apps.find((a) => a.key === "tenant@v3")!;
   const v4 = await ctx.pool.deploy({ name: "tenant", version: "v4", bytes: ctx.e2e, vars: { GREETING: "four", LIMITS: { max: 3 } } });
   assert.is(v4.home, v3.home, "the thread with fewer apps, which warmed the tenant's code");
@@ -101,7 +101,6 @@ redeploy("new code on a thread that warmed the same engine and glue skips the wa
   const { threads } = await ctx.pool.stats();
   const s = threads[v4.home].apps.find((a) => a.key === v4.key)!;
   assert.is(s.warmups, 0, "no throwaway run");
-  assert.is(s.instancesIdle, 1, "the spare was instantiated before the deploy answered");
   assert.equal(await hello(ctx, v4.key), { greeting: "four", max: 3, served: 1 });
 });
 
