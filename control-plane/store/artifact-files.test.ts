@@ -1,7 +1,9 @@
 // The artifact files on a temp dir: put, get, has, keys and remove; a put is idempotent (also when two
 // run at once) and leaves no temp file; a name that is not a sha256 hex is refused; a temp file a crash
 // left is swept at open and never listed; an older data dir's LMDB `artifacts` db is read through, listed
-// and removed from, never written; the in-memory cache serves a put blob without its file (only when on).
+// and removed from, never written; the in-memory cache serves a put blob without its file (only when on);
+// the first read after a restart hashes a blob and drops one whose bytes do not match its name; a store
+// without fsync (a region's) writes and reads the same.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
@@ -142,6 +144,24 @@ test("the cache serves a put blob without its file when on, and not when off", a
   unlinkSync(join(uncached.dir, a.sha));
   assert.is(uncached.get(a.sha), undefined, "cacheBytes 0: no cache");
   assert.not.ok(uncached.has(a.sha));
+});
+
+test("the first read after a restart drops a blob whose bytes do not match its name; later reads trust it", async () => {
+  const dir = join(fresh(), "artifacts");
+  const [good, cut] = [blob("a whole component"), blob("a component cut short by an OS crash")];
+  const before = new ArtifactFiles(dir, { sync: false });
+  await before.put(good.sha, good.bytes);
+  await before.put(cut.sha, cut.bytes);
+  writeFileSync(join(dir, cut.sha), cut.bytes.subarray(0, 5)); // what an unsynced write can leave
+  assert.equal(before.get(cut.sha), cut.bytes.subarray(0, 5), "this process wrote it: not hashed again");
+
+  const after = new ArtifactFiles(dir, { sync: false }); // a restarted process
+  assert.equal(after.get(good.sha), good.bytes);
+  assert.is(after.get(cut.sha), undefined, "reported missing: the caller fetches it again");
+  assert.not.ok(existsSync(join(dir, cut.sha)), "and removed");
+  assert.equal(after.keys(), [good.sha]);
+  await after.put(cut.sha, cut.bytes);
+  assert.equal(after.get(cut.sha), cut.bytes, "fetched again and stored");
 });
 
 test.run();

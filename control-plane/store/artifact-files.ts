@@ -1,14 +1,15 @@
 // A content-addressed store of immutable blobs (deploy artifacts) as files in one directory, named by
 // their sha256 hex: a put writes a temp file, fsyncs it, renames it into place and fsyncs the directory,
-// so the blob is durable before the caller commits anything that names it. Used by the control plane
+// so the blob is durable before the caller commits anything that names it (a region's store skips the
+// fsyncs: option `sync`), and the first read of a blob after a restart checks its bytes against its name. Used by the control plane
 // (`<data>/artifacts/`) and by each region store (`<path>/artifacts/`): writing a 13 MB blob as a file
 // costs a fraction of the CPU of an LMDB put. Data dirs of older versions kept artifacts in an LMDB
 // `artifacts` db: given that db, reads fall back to it, listings include it and removals clear it.
 // Optionally keeps recently put or read blobs in memory (sized in bytes), so the control plane answers
 // the regions' downloads that follow an upload without reading the file back. One process owns the
 // directory: opening it removes the temp files a crash left behind.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync } from "node:fs";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { Database } from "lmdb";
@@ -24,6 +25,13 @@ export interface ArtifactFilesOptions {
   cacheBytes?: number;
   /** Remove temp files left by a crash when opening (default true). */
   sweep?: boolean;
+  /**
+   * fsync each blob and the directory before a put resolves (default true: the control plane, whose
+   * blobs exist nowhere else). A region's blobs are a copy of the control plane's: it skips the fsync
+   * (under three regions writing at once it held a prepare up by ~100 ms) and relies on the check
+   * every first read makes (below) to find a blob an OS crash cut short.
+   */
+  sync?: boolean;
 }
 
 function check(sha256: string): string {
@@ -41,10 +49,14 @@ export class ArtifactFiles {
   #cache: LRUCache<string, Buffer> | undefined;
   /** Puts in flight by sha256: a second put of the same blob waits for the first to be durable. */
   #writing = new Map<string, Promise<void>>();
+  #sync: boolean;
+  /** Blobs this process wrote or has read back and hashed: read again without hashing. */
+  #verified = new Set<string>();
 
   constructor(dir: string, options: ArtifactFilesOptions = {}) {
     this.dir = dir;
     this.#legacy = options.legacy;
+    this.#sync = options.sync ?? true;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const cacheBytes = options.cacheBytes ?? 0;
     if (cacheBytes > 0) {
@@ -75,6 +87,7 @@ export class ArtifactFiles {
         this.#writing.delete(sha256);
       }
     }
+    this.#verified.add(sha256);
     this.#cache?.set(sha256, asBuffer(bytes));
   }
 
@@ -88,7 +101,7 @@ export class ArtifactFiles {
         const { bytesWritten } = await file.write(bytes, at, bytes.byteLength - at, at);
         at += bytesWritten;
       }
-      await file.sync();
+      if (this.#sync) await file.sync();
       await file.close();
       file = undefined;
       await rename(temp, path);
@@ -97,7 +110,7 @@ export class ArtifactFiles {
       await rm(temp, { force: true }).catch(() => undefined);
       throw err;
     }
-    await this.#syncDir();
+    if (this.#sync) await this.#syncDir();
   }
 
   /** Makes the rename durable; platforms that cannot fsync a directory refuse with EISDIR or EINVAL. */
@@ -114,19 +127,35 @@ export class ArtifactFiles {
     }
   }
 
-  /** The blob's bytes (from the cache, its file, or the legacy db), or undefined. Do not change them. */
+  /**
+   * The blob's bytes (from the cache, its file, or the legacy db), or undefined. Do not change them.
+   * The first read of a blob this process did not write hashes it: one whose bytes do not match its
+   * name (cut short by a crash, damaged on disk) is removed and reported missing, so the caller
+   * fetches it again instead of loading it.
+   */
   get(sha256: string): Buffer | undefined {
     check(sha256);
     const cached = this.#cache?.get(sha256);
     if (cached) return cached;
     let bytes: Buffer | undefined;
+    let fromFile = true;
     try {
       bytes = readFileSync(this.#path(sha256));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      fromFile = false;
       bytes = this.#legacy?.getBinary(sha256) ?? undefined;
     }
-    if (bytes) this.#cache?.set(sha256, bytes);
+    if (!bytes) return undefined;
+    if (!this.#verified.has(sha256)) {
+      if (createHash("sha256").update(bytes).digest("hex") !== sha256) {
+        if (fromFile) rmSync(this.#path(sha256), { force: true });
+        else this.#legacy?.removeSync(sha256);
+        return undefined;
+      }
+      this.#verified.add(sha256);
+    }
+    this.#cache?.set(sha256, bytes);
     return bytes;
   }
 
@@ -140,6 +169,7 @@ export class ArtifactFiles {
     check(sha256);
     await this.#writing.get(sha256)?.catch(() => undefined);
     this.#cache?.delete(sha256);
+    this.#verified.delete(sha256);
     await rm(this.#path(sha256), { force: true });
     if (this.#legacy?.doesExist(sha256)) await this.#legacy.remove(sha256);
   }

@@ -59,7 +59,9 @@ export class RegionStore {
     this.stamps = stamps;
     this.env = open({ path, maxDbs: 16 });
     const legacy = this.env.openDB<Uint8Array, string>({ name: DB.artifacts, encoding: "binary" });
-    this.artifacts = new ArtifactFiles(join(path, "artifacts"), { legacy });
+    // A copy of the control plane's blobs: not fsynced (a first read after a restart hashes each one; a
+    // damaged one is fetched again), so a prepare does not wait for the disk.
+    this.artifacts = new ArtifactFiles(join(path, "artifacts"), { legacy, sync: false });
     this.versions = this.env.openDB<StoredVersion, [string, number]>({ name: DB.versions });
     this.apps = this.env.openDB<ActiveDeployment, string>({ name: DB.apps });
     this.kv = this.env.openDB<KvRecord, Buffer>({ name: DB.kv, keyEncoding: "binary" });
