@@ -7,7 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildFixture } from "../edge-node/test/apps.ts";
 import { compileComponent } from "./component.ts";
-import { componentShape } from "./component-shape.ts";
+import { componentShape, largeCodeSections } from "./component-shape.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outpost-shape-"));
 const apps = join(dir, "apps");
@@ -38,6 +38,14 @@ test("the second app of a shape skips jco and keeps its own core modules", async
   assert.equal(second.imports, first.imports);
   const engine = readFileSync(join(cacheDir, "transpiled", second.hash, "component.core.wasm"));
   assert.ok(Buffer.compare(engine, Buffer.from(componentShape(e2e)!.coreModules[0])) === 0, "the engine module is the second app's own");
+});
+
+test("the engine's code section is the one large range, the same bytes in two apps", () => {
+  const [ra, rb] = [largeCodeSections(tenant), largeCodeSections(e2e)];
+  assert.is(ra.length, 1, "one code section over 1 MiB");
+  assert.ok(ra[0].end - ra[0].start > 5_000_000, `${ra[0].end - ra[0].start} bytes`);
+  assert.equal(Buffer.from(tenant.subarray(ra[0].start, ra[0].end)), Buffer.from(e2e.subarray(rb[0].start, rb[0].end)));
+  assert.equal(largeCodeSections(new Uint8Array([1, 2, 3])), []);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

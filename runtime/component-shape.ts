@@ -10,6 +10,7 @@ const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const COMPONENT_VERSION = [0x0d, 0x00, 0x01, 0x00];
 const CORE_MODULE = 1;
 const SIGNATURE_SECTIONS = new Set([1, 2, 3, 7]); // type, import, function, export
+const CODE_SECTION = 10;
 
 function leb(b: Uint8Array, at: number): [value: number, next: number] {
   let value = 0;
@@ -58,5 +59,26 @@ export function componentShape(bytes: Uint8Array): ComponentShape | null {
     return { key: hash.digest("hex"), coreModules };
   } catch {
     return null;
+  }
+}
+
+/**
+ * The code sections of a component's top-level core modules that are at least `minBytes` long, as
+ * byte ranges of the component (section header included): what stays the same from one app to the
+ * next built by the same toolchain (the engine), worth storing once. None for bytes that are not a
+ * component it can read.
+ */
+export function largeCodeSections(bytes: Uint8Array, minBytes: number = 1 << 20): Array<{ start: number; end: number }> {
+  if (bytes.length < 8 || MAGIC.some((v, i) => bytes[i] !== v) || COMPONENT_VERSION.some((v, i) => bytes[4 + i] !== v)) return [];
+  try {
+    const out: Array<{ start: number; end: number }> = [];
+    for (const s of sections(bytes, 8)) {
+      if (s.id !== CORE_MODULE) continue;
+      const module = bytes.subarray(s.start, s.end);
+      for (const m of sections(module, 8)) if (m.id === CODE_SECTION && m.end - m.head >= minBytes) out.push({ start: s.start + m.head, end: s.start + m.end });
+    }
+    return out;
+  } catch {
+    return [];
   }
 }

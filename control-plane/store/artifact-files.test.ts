@@ -2,17 +2,19 @@
 // run at once) and leaves no temp file; a name that is not a sha256 hex is refused; a temp file a crash
 // left is swept at open and never listed; an older data dir's LMDB `artifacts` db is read through, listed
 // and removed from, never written; the in-memory cache serves a put blob without its file (only when on);
-// the first read after a restart hashes a blob and drops one whose bytes do not match its name; a store
-// without fsync (a region's) writes and reads the same.
+// with checkReads, the first read after a restart hashes a blob and drops one whose bytes do not match its name; a store
+// without fsync (a region's) writes and reads the same; with a chunker, blobs that share a range store it
+// once as a chunk, read back whole, and a chunk goes when no blob names it.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { open, type Database } from "lmdb";
 import { ArtifactFiles } from "./artifact-files.ts";
 import { removeDir, tempDir } from "../test/helpers.ts";
 
+const statSize = (path: string) => statSync(path).size;
 const dirs: string[] = [];
 const fresh = () => {
   const d = tempDir();
@@ -146,22 +148,63 @@ test("the cache serves a put blob without its file when on, and not when off", a
   assert.not.ok(uncached.has(a.sha));
 });
 
-test("the first read after a restart drops a blob whose bytes do not match its name; later reads trust it", async () => {
+test("with checkReads, the first read after a restart drops a blob whose bytes do not match its name; later reads trust it", async () => {
   const dir = join(fresh(), "artifacts");
   const [good, cut] = [blob("a whole component"), blob("a component cut short by an OS crash")];
-  const before = new ArtifactFiles(dir, { sync: false });
+  const before = new ArtifactFiles(dir, { sync: false, checkReads: true });
   await before.put(good.sha, good.bytes);
   await before.put(cut.sha, cut.bytes);
   writeFileSync(join(dir, cut.sha), cut.bytes.subarray(0, 5)); // what an unsynced write can leave
   assert.equal(before.get(cut.sha), cut.bytes.subarray(0, 5), "this process wrote it: not hashed again");
 
-  const after = new ArtifactFiles(dir, { sync: false }); // a restarted process
+  const after = new ArtifactFiles(dir, { sync: false, checkReads: true }); // a restarted process
   assert.equal(after.get(good.sha), good.bytes);
   assert.is(after.get(cut.sha), undefined, "reported missing: the caller fetches it again");
   assert.not.ok(existsSync(join(dir, cut.sha)), "and removed");
   assert.equal(after.keys(), [good.sha]);
   await after.put(cut.sha, cut.bytes);
   assert.equal(after.get(cut.sha), cut.bytes, "fetched again and stored");
+});
+
+test("with a chunker, a shared range is stored once; blobs read back whole; a chunk goes with the last blob naming it", async () => {
+  const dir = join(fresh(), "artifacts");
+  const shared = Buffer.alloc(4096, 7);
+  const make = (head: string, tail: string) => {
+    const bytes = Buffer.concat([Buffer.from(head), shared, Buffer.from(tail)]);
+    return { bytes, sha: createHash("sha256").update(bytes).digest("hex"), range: { start: head.length, end: head.length + shared.length } };
+  };
+  const [a, b] = [make("app a:", ":one"), make("the app b:", ":two, longer")];
+  const ranges = new Map([[a.sha, a.range], [b.sha, b.range]]);
+  const chunker = (bytes: Uint8Array) => [ranges.get(createHash("sha256").update(bytes).digest("hex"))!];
+  const files = new ArtifactFiles(dir, { chunker });
+  await files.put(a.sha, a.bytes);
+  await files.put(b.sha, b.bytes);
+  assert.equal(readdirSync(join(dir, "chunks")), [createHash("sha256").update(shared).digest("hex")], "one chunk for both");
+  assert.ok(statSize(join(dir, `${a.sha}.parts`)) < a.bytes.length, "a blob's own file keeps only the rest");
+  assert.equal(files.keys(), [a.sha, b.sha].sort());
+
+  const again = new ArtifactFiles(dir, { chunker }); // a restart: reads are reassembled and checked
+  assert.equal(again.get(a.sha), a.bytes);
+  assert.equal(again.get(b.sha), b.bytes);
+  await again.remove(a.sha);
+  assert.is(readdirSync(join(dir, "chunks")).length, 1, "b still names the chunk");
+  await again.remove(b.sha);
+  assert.equal(readdirSync(join(dir, "chunks")), [], "nothing names it any more");
+  assert.equal(again.keys(), []);
+});
+
+test("with checkReads, a blob whose chunk is damaged is dropped at its first read after a restart", async () => {
+  const dir = join(fresh(), "artifacts");
+  const bytes = Buffer.concat([Buffer.from("head"), Buffer.alloc(2048, 3), Buffer.from("tail")]);
+  const sha = createHash("sha256").update(bytes).digest("hex");
+  const chunker = () => [{ start: 4, end: 2052 }];
+  await new ArtifactFiles(dir, { chunker }).put(sha, bytes);
+  const [chunk] = readdirSync(join(dir, "chunks"));
+  writeFileSync(join(dir, "chunks", chunk), Buffer.alloc(2048, 9)); // same length, other bytes
+  assert.equal(new ArtifactFiles(dir, { chunker, sweep: false }).get(sha), Buffer.concat([Buffer.from("head"), Buffer.alloc(2048, 9), Buffer.from("tail")]), "without checkReads: read as stored (the control plane; regions check what they download)");
+  const after = new ArtifactFiles(dir, { chunker, sweep: false, checkReads: true });
+  assert.is(after.get(sha), undefined);
+  assert.not.ok(after.has(sha), "its parts file was removed");
 });
 
 test.run();

@@ -3,6 +3,7 @@
 // LMDB `artifacts` db is still read); durable across restarts. `Store.open(dir)` is the entry point.
 import { join } from "node:path";
 import { ArtifactFiles } from "./artifact-files.ts";
+import { largeCodeSections } from "../../runtime/component-shape.ts";
 import { openDbs } from "./db.ts";
 import { StoreCore } from "./core.ts";
 import { AppStore } from "./apps.ts";
@@ -35,7 +36,7 @@ export class Store {
 
   static open(dir: string): Store {
     const dbs = openDbs(dir);
-    const artifacts = new ArtifactFiles(join(dir, "artifacts"), { legacy: dbs.artifacts, cacheBytes: ARTIFACT_CACHE_BYTES });
+    const artifacts = new ArtifactFiles(join(dir, "artifacts"), { legacy: dbs.artifacts, cacheBytes: ARTIFACT_CACHE_BYTES, chunker: largeCodeSections });
     return new Store(new StoreCore(dbs, artifacts));
   }
 

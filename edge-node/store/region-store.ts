@@ -12,6 +12,7 @@ import type { Manifest } from "../../sdk/build/index.ts";
 import type { VersionRef } from "../replica/entries.ts";
 import type { KvRecord } from "./kv-keys.ts";
 import { KvStamps } from "./kv-stamps.ts";
+import { largeCodeSections } from "../../runtime/component-shape.ts";
 
 export interface StoredVersion {
   app: string;
@@ -61,7 +62,7 @@ export class RegionStore {
     const legacy = this.env.openDB<Uint8Array, string>({ name: DB.artifacts, encoding: "binary" });
     // A copy of the control plane's blobs: not fsynced (a first read after a restart hashes each one; a
     // damaged one is fetched again), so a prepare does not wait for the disk.
-    this.artifacts = new ArtifactFiles(join(path, "artifacts"), { legacy, sync: false });
+    this.artifacts = new ArtifactFiles(join(path, "artifacts"), { legacy, sync: false, checkReads: true, chunker: largeCodeSections });
     this.versions = this.env.openDB<StoredVersion, [string, number]>({ name: DB.versions });
     this.apps = this.env.openDB<ActiveDeployment, string>({ name: DB.apps });
     this.kv = this.env.openDB<KvRecord, Buffer>({ name: DB.kv, keyEncoding: "binary" });
