@@ -1,6 +1,8 @@
 // Routes for regions: register (or refresh), report progress, and the admin's status view (regions with
-// connection, applied seq and lag; apps with what they serve); plus artifact downloads for replicas.
+// connection, applied seq and lag; apps with what they serve); plus artifact downloads for replicas (whole,
+// or as a parts file plus the chunks a replica lacks: control-plane/store/artifact-parts.ts).
 import type { IRequest } from "itty-router";
+import { PARTS_MEDIA_TYPE } from "../store/artifact-parts.ts";
 import { requireAdmin, requireRegion } from "../auth.ts";
 import { badField, readObject } from "../http/body.ts";
 import { json, notFound } from "../http/errors.ts";
@@ -69,17 +71,30 @@ export function regionRoutes(router: ApiRouter, ctx: ApiContext): void {
     requireRegion(ctx.auth.authenticate(request), "downloading an artifact");
     const sha = rawParam(request, "sha256");
     if (!SHA256_RE.test(sha)) throw badField("sha256", "must be 64 lowercase hex digits");
-    const bytes = ctx.store.apps.artifact(sha);
+    // `?parts=1`: a region that keeps chunks asks for the parts file, then only the chunks it lacks.
+    const parts = new URL(request.url).searchParams.get("parts") === "1" ? ctx.store.apps.artifactParts(sha) : undefined;
+    const bytes = parts ?? ctx.store.apps.artifact(sha);
     if (!bytes) throw notFound(`no artifact with sha256 ${sha}`);
-    // A stream of the one Buffer, not `new Response(bytes)`, which copies a byte-array body (13 MB).
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(bytes);
-        controller.close();
-      },
-    });
-    return new Response(body, {
-      headers: { "content-type": "application/wasm", "content-length": String(bytes.length), "x-outpost-sha256": sha },
-    });
+    return bytesResponse(bytes, parts ? PARTS_MEDIA_TYPE : "application/wasm", { "x-outpost-sha256": sha });
   });
+
+  router.get("/v1/chunks/:sha256", (request: IRequest) => {
+    requireRegion(ctx.auth.authenticate(request), "downloading an artifact chunk");
+    const sha = rawParam(request, "sha256");
+    if (!SHA256_RE.test(sha)) throw badField("sha256", "must be 64 lowercase hex digits");
+    const bytes = ctx.store.apps.artifactChunk(sha);
+    if (!bytes) throw notFound(`no artifact chunk with sha256 ${sha}`);
+    return bytesResponse(bytes, "application/octet-stream", { "x-outpost-sha256": sha });
+  });
+}
+
+/** A stream of the one Buffer, not `new Response(bytes)`, which copies a byte-array body (13 MB). */
+function bytesResponse(bytes: Buffer, type: string, headers: Record<string, string>): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  return new Response(body, { headers: { "content-type": type, "content-length": String(bytes.length), ...headers } });
 }

@@ -38,6 +38,16 @@ export class AppStore {
     return this.#core.artifacts.get(sha256);
   }
 
+  /** The artifact's parts file when it is stored in parts (see ArtifactFiles.partsFile). */
+  artifactParts(sha256: string): Buffer | undefined {
+    return this.#core.artifacts.partsFile(sha256);
+  }
+
+  /** A chunk of stored artifacts, by its sha256. */
+  artifactChunk(sha256: string): Buffer | undefined {
+    return this.#core.artifacts.chunk(sha256);
+  }
+
   /** KV namespace ids named by any version of the app (what its deploy token may touch). */
   kvNamespaces(app: string): Set<string> {
     const ids = new Set<string>();

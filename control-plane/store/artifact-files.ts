@@ -218,6 +218,21 @@ export class ArtifactFiles {
     if (this.#legacy?.doesExist(sha256)) this.#legacy.removeSync(sha256);
   }
 
+  /**
+   * The artifact's parts file as stored (JSON header naming its chunks, then its own bytes), or
+   * undefined when it is stored whole or not at all: what a region that may hold the chunks downloads.
+   */
+  partsFile(sha256: string): Buffer | undefined {
+    check(sha256);
+    return readIfExists(this.#partsPath(sha256));
+  }
+
+  /** A chunk's bytes (named by their sha256; written once, never changed), or undefined. */
+  chunk(sha256: string): Buffer | undefined {
+    check(sha256);
+    return readIfExists(join(this.#chunks, sha256));
+  }
+
   has(sha256: string): boolean {
     check(sha256);
     return (this.#cache?.has(sha256) ?? false) || this.#stored(sha256);

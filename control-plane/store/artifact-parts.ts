@@ -7,6 +7,8 @@
 import { createHash } from "node:crypto";
 
 export const PARTS_SUFFIX = ".parts";
+/** The media type of a parts file on the wire (`GET /v1/artifacts/:sha256?parts=1`). */
+export const PARTS_MEDIA_TYPE = "application/x-outpost-artifact-parts";
 const SHA256_RE = /^[0-9a-f]{64}$/;
 
 type Part = ["lit", number] | ["chunk", string, number];

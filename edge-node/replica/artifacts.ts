@@ -7,8 +7,11 @@ import type { RegionStore } from "../store/region-store.ts";
 
 export interface ArtifactSource {
   artifact(sha256: string): Promise<Uint8Array>;
-  /** The bytes with the SHA-256 of what was received, hashed while they streamed in (no second pass). */
-  fetchArtifact?(sha256: string): Promise<{ bytes: Uint8Array; sha256: string }>;
+  /**
+   * The bytes with the SHA-256 of what was received (hashed while they streamed in, or after the parts
+   * were put together); given `localChunk`, only the chunks it lacks are downloaded.
+   */
+  fetchArtifact?(sha256: string, localChunk?: (sha256: string) => Uint8Array | undefined): Promise<{ bytes: Uint8Array; sha256: string }>;
 }
 
 /** The bytes received do not hash to the sha256 the log entry names: refused. */
@@ -46,7 +49,9 @@ const prefetched = new WeakMap<RegionStore, Set<string>>();
 
 async function download(store: RegionStore, source: ArtifactSource, sha256: string): Promise<Artifact> {
   let t = performance.now();
-  const got = source.fetchArtifact ? await source.fetchArtifact(sha256) : { bytes: await source.artifact(sha256), sha256: null };
+  const got = source.fetchArtifact
+    ? await source.fetchArtifact(sha256, (chunk) => store.artifacts.chunk(chunk))
+    : { bytes: await source.artifact(sha256), sha256: null };
   const { bytes } = got;
   const fetchMs = performance.now() - t;
   t = performance.now();

@@ -2,10 +2,11 @@
 // token: register, open the log stream, fetch artifacts, ack prepares, report progress and forward
 // KV writes and queue messages. Failures are CpErrors that say whether trying again later may succeed.
 // A replaying region also reads a deployment's state (catch-up.ts).
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { Agent, request, type Dispatcher } from "undici";
 import { pack, unpack } from "msgpackr";
+import { chunksOf, fromParts, PARTS_MEDIA_TYPE } from "../../control-plane/store/artifact-parts.ts";
 import type { PreparePhases } from "../../control-plane/store/types.ts";
 import type { OutgoingQueueMessage } from "../../runtime/events.ts";
 
@@ -104,10 +105,38 @@ export class HttpControlPlane implements ControlPlaneApi {
     return (await this.fetchArtifact(sha256)).bytes;
   }
 
-  /** The artifact and the SHA-256 of the bytes received, hashed chunk by chunk as they stream in. */
-  async fetchArtifact(sha256: string): Promise<{ bytes: Uint8Array; sha256: string }> {
-    const res = await this.#call("GET", `/v1/artifacts/${encodeURIComponent(sha256)}`, { bodyTimeout: 60_000 });
-    const hash = createHash("sha256");
+  /**
+   * The artifact and the SHA-256 of its bytes. With `localChunk` (the region's chunk store), it asks
+   * for the artifact's parts file and downloads only the chunks it lacks (each checked against its
+   * name), then hashes the reassembled bytes; otherwise, or when the control plane has the artifact
+   * whole, the bytes are hashed as they stream in. `received` counts the bytes that came over the wire.
+   */
+  async fetchArtifact(sha256: string, localChunk?: (sha256: string) => Uint8Array | undefined): Promise<{ bytes: Uint8Array; sha256: string; received: number }> {
+    const path = `/v1/artifacts/${encodeURIComponent(sha256)}${localChunk ? "?parts=1" : ""}`;
+    const res = await this.#call("GET", path, { bodyTimeout: 60_000 });
+    const parts = String(res.headers["content-type"] ?? "").startsWith(PARTS_MEDIA_TYPE);
+    const hash = parts ? null : createHash("sha256");
+    const file = await this.#readBody(res, `artifact ${sha256}`, hash);
+    if (!parts) return { bytes: file, sha256: hash!.digest("hex"), received: file.byteLength };
+    let received = file.byteLength;
+    const fetched = new Map<string, Uint8Array>();
+    for (const chunk of new Set(chunksOf(file))) {
+      if (localChunk?.(chunk)) continue;
+      const check = createHash("sha256");
+      const bytes = await this.#readBody(await this.#call("GET", `/v1/chunks/${chunk}`, { bodyTimeout: 60_000 }), `artifact chunk ${chunk}`, check);
+      if (check.digest("hex") !== chunk) throw new CpError(`control plane ${this.url}: artifact chunk ${chunk} arrived with other bytes`, 0);
+      fetched.set(chunk, bytes);
+      received += bytes.byteLength;
+    }
+    const whole = fromParts(file, (chunk) => fetched.get(chunk) ?? localChunk?.(chunk));
+    const digest = whole && createHash("sha256").update(whole).digest("hex");
+    // A local chunk damaged on disk (or parts that do not fit): the whole artifact once more, as one download.
+    if (!whole || (digest !== sha256 && fetched.size < new Set(chunksOf(file)).size)) return this.fetchArtifact(sha256);
+    return { bytes: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength), sha256: digest!, received };
+  }
+
+  /** A response body read into one buffer (of the content-length when given), hashed as it streams when asked. */
+  async #readBody(res: Dispatcher.ResponseData, what: string, hash: Hash | null): Promise<Uint8Array> {
     // With a content-length the bytes go straight into one buffer of that size (no second 13 MB copy).
     const declared = Number(res.headers["content-length"] ?? NaN);
     const into = Number.isSafeInteger(declared) && declared >= 0 && declared <= 1 << 30 ? Buffer.allocUnsafe(declared) : null;
@@ -115,17 +144,17 @@ export class HttpControlPlane implements ControlPlaneApi {
     let size = 0;
     try {
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        hash.update(chunk);
+        hash?.update(chunk);
         if (into && size + chunk.length <= into.length) into.set(chunk, size);
         else chunks.push(chunk);
         size += chunk.length;
       }
     } catch (err) {
-      throw new CpError(`control plane ${this.url}: artifact ${sha256} download broke off: ${(err as Error).message}`, 0);
+      throw new CpError(`control plane ${this.url}: ${what}: download broke off: ${(err as Error).message}`, 0);
     }
-    if (into && (size !== into.length || chunks.length)) throw new CpError(`control plane ${this.url}: artifact ${sha256}: content-length ${declared} but ${size} bytes arrived`, 0);
+    if (into && (size !== into.length || chunks.length)) throw new CpError(`control plane ${this.url}: ${what}: content-length ${declared} but ${size} bytes arrived`, 0);
     const all = into ?? Buffer.concat(chunks, size);
-    return { bytes: new Uint8Array(all.buffer, all.byteOffset, all.byteLength), sha256: hash.digest("hex") };
+    return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
   }
 
   async ack(deployId: string, body: AckBody): Promise<void> {
