@@ -14,7 +14,7 @@ import { limitMemory } from "./memory-limit.ts";
 import { GLUE_PATCH_VERSION, patchGlueText } from "./perf/glue-patch.ts";
 import { knownShape, rememberShape, shapeDir, writeAtomic, type ShapeRecord } from "./shape-reuse.ts";
 import { loadJco, validateComponent, type ComponentInfo } from "./validate.ts";
-import { splitDataImage, type DataImage } from "./data-image.ts";
+import { bytesEqual, splitDataImage, type DataImage } from "./data-image.ts";
 import { sharedCode } from "./shared-code.ts";
 
 export type Glue = {
@@ -219,7 +219,7 @@ async function compileCoreModules(sources: Array<[string, Uint8Array]>, memoryLi
     const whole = async (): Promise<WebAssembly.Module> => {
       ownBytes += bytes.byteLength;
       const { module, id } = await sharedCode({
-        key: `whole:${bytes.byteLength}:${limit}`, code: () => bytes.slice(), same: (other) => Buffer.from(other).equals(Buffer.from(bytes)),
+        key: `whole:${bytes.byteLength}:${limit}`, code: () => bytes.slice(), same: (other) => bytesEqual(other, bytes),
         compileBytes: (b) => limited(name, b),
       });
       moduleKeys[i] = `whole#${id}`;

@@ -142,7 +142,8 @@ export function splitDataImage(wasm: Uint8Array, name: string): Split {
   return { fingerprint: hash.digest("hex"), code, sameCode, image: { memoryExport, chunks, end, segments: count } };
 }
 
-const bytesEqual = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+/** Byte-for-byte equality without copying either side. */
+export const bytesEqual = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 /** The chunk holding `offset` (chunks are sorted and every non-empty segment lies inside one). */
 function chunkAt(chunks: DataImage["chunks"], offset: number): DataImage["chunks"][number] {
