@@ -27,6 +27,8 @@ test("a missing or wrong-length chunk, a cut literal or a broken header reads as
   assert.is(fromParts(Buffer.concat([parts, Buffer.from("x")]), (sha) => (sha === c.sha256 ? c.bytes : undefined)), null, "bytes past the parts");
   assert.is(fromParts(Buffer.from('{"size":3,"parts":[["chunk","nothex",3]]}\nabc'), () => undefined), null, "a chunk name that is not a sha256");
   assert.is(fromParts(Buffer.from("not json\n"), () => undefined), null);
+  assert.is(fromParts(Buffer.from('{"size":1000000000000,"parts":[["lit",3]]}\nabc'), () => undefined), null, "a size its parts do not add up to");
+  assert.is(fromParts(Buffer.from('{"size":0,"parts":[["lit",3],["lit",-3]]}\nabc'), () => undefined), null, "a negative length");
   assert.equal(chunksOf(Buffer.from("no header line")), []);
 });
 

@@ -10,6 +10,8 @@ export const PARTS_SUFFIX = ".parts";
 /** The media type of a parts file on the wire (`GET /v1/artifacts/:sha256?parts=1`). */
 export const PARTS_MEDIA_TYPE = "application/x-outpost-artifact-parts";
 const SHA256_RE = /^[0-9a-f]{64}$/;
+/** Far above any upload limit; a header naming more is not a parts file. */
+const MAX_BLOB_BYTES = 2 ** 32;
 
 type Part = ["lit", number] | ["chunk", string, number];
 
@@ -70,6 +72,9 @@ function header(file: Uint8Array): { size: number; parts: Part[]; body: number }
         (p[0] === "chunk" && p.length === 3 && typeof p[1] === "string" && SHA256_RE.test(p[1]) && Number.isSafeInteger(p[2])));
       if (!ok) return null;
     }
+    // The parts' lengths must add up to the size (so a header can never ask for more memory than its parts name).
+    const lengths = (h.parts as Part[]).reduce((n, p) => n + (p[0] === "lit" ? p[1] : p[2]), 0);
+    if (lengths !== h.size || (h.size as number) > MAX_BLOB_BYTES || (h.parts as Part[]).some((p) => (p[0] === "lit" ? p[1] : p[2]) < 0)) return null;
     return { size: h.size as number, parts: h.parts as Part[], body: nl + 1 };
   } catch {
     return null;
