@@ -12,7 +12,7 @@
 // One process owns the directory: opening it removes the temp files a crash left behind and the chunks
 // no blob names.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, unlinkSync } from "node:fs";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { Database } from "lmdb";
@@ -286,8 +286,8 @@ export class ArtifactFiles {
     const named = new Set<string>();
     for (const name of readdirSync(this.dir)) {
       if (!name.endsWith(PARTS_SUFFIX)) continue;
-      const file = readIfExists(join(this.dir, name));
-      if (file) for (const chunk of chunksOf(file)) named.add(chunk);
+      const head = readHeaderLine(join(this.dir, name));
+      if (head) for (const chunk of chunksOf(head)) named.add(chunk);
     }
     for (const name of readdirSync(this.#chunks)) if (SHA256_RE.test(name) && !named.has(name)) rmSync(join(this.#chunks, name), { force: true });
   }
@@ -295,6 +295,31 @@ export class ArtifactFiles {
   /** Waits for the puts in flight (before closing what they may read). */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.#writing.values()]);
+  }
+}
+
+/** The first line of a parts file (its header) without reading its ~4 MB of bytes; undefined when missing. */
+function readHeaderLine(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    return undefined;
+  }
+  try {
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < 1 << 20; ) {
+      const piece = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, piece, 0, piece.length, at);
+      if (n === 0) break;
+      pieces.push(piece.subarray(0, n));
+      at += n;
+      if (piece.subarray(0, n).includes(0x0a)) break;
+    }
+    return Buffer.concat(pieces);
+  } finally {
+    closeSync(fd);
   }
 }
 
