@@ -21,6 +21,7 @@ const EXPECTED = [
   "instance.first-response.inproc", "instance.instantiate.inproc", "instance.first-handle.inproc", "instance.first-response.http",
   "first-call.first-instance.instantiate", "first-call.first-instance.handle", "first-call.first-instance.second-request",
   "first-call.second-instance.instantiate", "first-call.second-instance.handle", "first-call.code-to-first-response",
+  "first-call.shared-engine.code-to-first-response", "first-call.shared-engine.load", "first-call.shared-engine.instantiate", "first-call.shared-engine.handle",
   "reuse.request.inproc", "reuse.request.http", `throughput.http.c${CONCURRENCY}`,
 ];
 const BUILD_IDS = ["build.cold", "build.engine-warm", "build.cached"];

@@ -8,7 +8,7 @@ import { busyWarning, finishMachineInfo, machineInfo } from "./lib/machine.ts";
 import { resultsFile } from "./lib/paths.ts";
 import { progress, warn } from "./lib/progress.ts";
 import { buildMetrics, buildSkipped } from "./runtime/build.ts";
-import { resolveComponent } from "./runtime/component-source.ts";
+import { resolveComponent, resolveSibling } from "./runtime/component-source.ts";
 import { freshProcessMetrics } from "./runtime/fresh-process.ts";
 import { httpMetrics } from "./runtime/http.ts";
 import { skipped, type Row } from "./runtime/metric.ts";
@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   if (busy) warn(busy);
   progress("resolving the component" + (opts.component ? "" : ` (building ${opts.example})`));
   const src = await resolveComponent(opts);
-  const fresh = await freshProcessMetrics(src, { samples: opts.samples, path: opts.path });
+  progress("building a second app of the same toolchain (cached after the first run)");
+  const sibling = await resolveSibling(opts, src);
+  const fresh = await freshProcessMetrics(src, { samples: opts.samples, path: opts.path, sibling });
   const rows: Row[] = [];
   try {
     const component = await compileComponent(src.bytes, { cacheDir: fresh.warmCacheDir });
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
           skipped(`throughput.http.c${opts.concurrency}`, `throughput, HTTP, ${opts.concurrency} concurrent`, "--no-http"),
         ];
     const builds = opts.build ? await buildMetrics(opts.example, opts.buildSamples) : buildSkipped("--no-build");
-    rows.push(...fresh.metrics.slice(0, 4), ...perInstance, http[0], ...fresh.metrics.slice(4), ...reuse, ...http.slice(1), ...builds);
+    rows.push(...fresh.metrics.slice(0, 4), ...perInstance, http[0], ...fresh.metrics.slice(4), ...fresh.sibling, ...reuse, ...http.slice(1), ...builds);
   } finally {
     await fresh.cleanup();
   }

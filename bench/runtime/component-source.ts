@@ -1,10 +1,10 @@
 // Finds the component to measure: the one given with --component, or the example app built with
 // buildApp (in a child process, into a cache under the OS temp dir so reruns are instant).
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { runChild } from "../lib/child.ts";
 import { REPO_DIR, type RuntimeBenchOptions } from "./options.ts";
 
@@ -64,4 +64,29 @@ export async function resolveComponent(opts: RuntimeBenchOptions): Promise<Compo
   const dir = exampleCacheDir(opts.example);
   const built = await runChild<BuildChildResult>(BUILD_CHILD, [opts.example, join(dir, "cache"), join(dir, "dist"), "default"], { timeoutMs: 300_000 });
   return fromFile(built.wasmPath, built.name, opts.vars ?? built.vars, "example");
+}
+
+/**
+ * Another JS app of the same toolchain as the example: the example's code plus one module-level line,
+ * so its snapshot (the engine module's data) differs and its engine code does not. What "new code
+ * arriving on a node that already runs a JS app" loads (runtime/data-image.ts). Built like the example,
+ * in a project beside the example's build cache. Null when the bench measures a --component.
+ */
+export async function resolveSibling(opts: RuntimeBenchOptions, src: ComponentSource): Promise<ComponentSource | null> {
+  if (src.origin !== "example") return null;
+  const config = readFileSync(join(opts.example, "wrangler-like.toml"), "utf8");
+  const main = /^main\s*=\s*"([^"]+)"/m.exec(config)?.[1];
+  if (!main) return null;
+  const dir = join(exampleCacheDir(opts.example), "sibling-project");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "sibling.ts"), [
+    "// Written by bench/runtime/component-source.ts: the example app with one more line of state.",
+    `import app from ${JSON.stringify(resolve(opts.example, main))};`,
+    `(globalThis as Record<string, unknown>).__outpostBenchSibling = "another app, the same engine";`,
+    "export default app;",
+    "",
+  ].join("\n"));
+  writeFileSync(join(dir, "wrangler-like.toml"), config.replace(/^main\s*=.*$/m, 'main = "sibling.ts"'));
+  const built = await runChild<BuildChildResult>(BUILD_CHILD, [dir, join(dir, "cache"), join(dir, "dist"), "default"], { timeoutMs: 300_000 });
+  return fromFile(built.wasmPath, built.name, src.vars, "example");
 }

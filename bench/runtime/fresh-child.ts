@@ -4,12 +4,14 @@
 //          first, before anything else is loaded), then load the component through the runtime, then the
 //          first request on a first instance (V8 lazy compilation), a second request on it, and a second
 //          instance's first request. Requests go through the runtime's HTTP bridge with in-process fakes.
-// usage: fresh-child.ts cold|fresh COMPONENT CACHE_DIR NAME VARS_JSON PATH
+//   fresh with SIBLING: then another JS app of the same toolchain: its load (the engine's code shared
+//          with the first, only its data image new: runtime/data-image.ts), first instance, first request.
+// usage: fresh-child.ts cold|fresh COMPONENT CACHE_DIR NAME VARS_JSON PATH [SIBLING]
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-const [mode, componentPath, cacheDir, name, varsJson, path] = process.argv.slice(2);
+const [mode, componentPath, cacheDir, name, varsJson, path, siblingPath] = process.argv.slice(2);
 if ((mode !== "cold" && mode !== "fresh") || !componentPath || !cacheDir || !name || !varsJson || !path) {
   process.stderr.write("usage: fresh-child.ts cold|fresh COMPONENT CACHE_DIR NAME VARS_JSON PATH\n");
   process.exit(2);
@@ -68,8 +70,20 @@ const firstHandleMs = await request(a.inst);
 const secondRequestMs = await request(a.inst);
 const b = await newInstance();
 const secondInstanceHandleMs = await request(b.inst);
+
+let sibling: { loadMs: number; shared: boolean; instantiateMs: number; handleMs: number } | null = null;
+if (siblingPath) {
+  const other = new Uint8Array(await readFile(siblingPath));
+  const start = performance.now();
+  const c = await compileComponent(other, { cacheDir, moduleFiles: false }); // as a region loads it: no module files
+  const loadMs = performance.now() - start;
+  const t1 = performance.now();
+  const inst = await Instance.create(c, opts);
+  sibling = { loadMs, shared: c.images.size > 0, instantiateMs: performance.now() - t1, handleMs: await request(inst) };
+}
 process.stdout.write(JSON.stringify({
   mode, importMs, ...compiled!, runtime: component.timings,
   first: { instantiateMs: a.instantiateMs, handleMs: firstHandleMs, secondRequestMs },
   second: { instantiateMs: b.instantiateMs, handleMs: secondInstanceHandleMs },
+  sibling,
 }) + "\n");
