@@ -112,14 +112,14 @@ test("a deployment left preparing by a stopped CP activates after restart (at it
     let connected = false;
     const silent = followLog({ url: cp.url, token: REGION, region: "mute", from: () => 1, onFrame: () => {}, onState: (s) => (connected = s === "connected") });
     await until(() => connected, 3000, "the silent region connected");
-    const dep = await call(cp.url, "POST", "/v1/apps/pend/deployments", { json: { versions: [{ version: 1 }], deadlineMs: 2500 } });
+    const dep = await call(cp.url, "POST", "/v1/apps/pend/deployments", { json: { versions: [{ version: 1 }], deadlineMs: 5000 } });
     assert.is(dep.body.state, "preparing");
     // Stop the CP first: the last live region leaving a running CP would activate the deployment at once.
     await cp.close();
     await silent.stop();
     cp = await startCp({ dataDir: dir });
     assert.is((await call(cp.url, "GET", `/v1/deployments/${dep.body.deployId}`)).body.state, "preparing", "no live region yet: it waits");
-    await until(async () => (await call(cp.url, "GET", `/v1/deployments/${dep.body.deployId}`)).body.state === "active", 8000, "activation at the deadline");
+    await until(async () => (await call(cp.url, "GET", `/v1/deployments/${dep.body.deployId}`)).body.state === "active", 15_000, "activation at the deadline");
   } finally {
     await cp.close();
     removeDir(dir);
