@@ -1,8 +1,10 @@
 // Loads a component for serving: validates it, transpiles it with jco into JS glue plus core
 // modules (on disk by content hash; a component of a shape seen before skips jco and compiles its
 // core modules straight from its bytes: runtime/shape-reuse.ts), and compiles each core module once
-// per process. The result is shared by every instance of the component. The pool's main thread
-// never imports the glue (compileForThreads): only the worker threads that run the component do.
+// per process, through the shared code of runtime/shared-code.ts (a JS app's engine is compiled once
+// for all of them; only its data image is its own: runtime/data-image.ts). The result is shared by
+// every instance of the component. The pool's main thread never imports the glue (compileForThreads):
+// only the worker threads that run the component do.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile } from "node:fs/promises";

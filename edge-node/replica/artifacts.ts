@@ -1,6 +1,7 @@
 // A version's component bytes for a replica: from its own store, or fetched from the control plane
-// (`GET /v1/artifacts/:sha256`, hashed as it streams) and kept only when their SHA-256 is the one the
-// log names (the store write overlaps the caller's compile). A mismatch is refused and never stored or
+// (`GET /v1/artifacts/:sha256?parts=1`: the parts file plus the chunks the store lacks, or the whole
+// bytes hashed as they stream) and kept only when their SHA-256 is the one the log names (the store
+// write overlaps the caller's compile). A mismatch is refused and never stored or
 // loaded. A `version` entry starts the download (prefetch) so the deploy that follows finds it.
 import { createHash } from "node:crypto";
 import type { RegionStore } from "../store/region-store.ts";

@@ -1,5 +1,5 @@
 // A region's HTTP client for the control plane (spec/replication.md), over undici with the region
-// token: register, open the log stream, fetch artifacts, ack prepares, report progress and forward
+// token: register, open the log stream, fetch artifacts (only the parts a region lacks), ack prepares, report progress and forward
 // KV writes and queue messages. Failures are CpErrors that say whether trying again later may succeed.
 // A replaying region also reads a deployment's state (catch-up.ts).
 import { createHash, type Hash } from "node:crypto";

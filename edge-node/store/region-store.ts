@@ -1,7 +1,8 @@
 // The region's own LMDB copy of the control plane's state (spec/replication.md): the versions it
 // knows (and which it prepared), the active deployment per app, KV, the apps' secrets and `appliedSeq`;
 // plus the artifacts by sha256, as files under `<path>/artifacts/` (content-addressed, written outside
-// the log's transactions; older stores' LMDB `artifacts` db is still read). Each applied log entry
+// the log's transactions, not fsynced but checked at their first read; the shared engine code kept
+// once as a chunk; older stores' LMDB `artifacts` db is still read). Each applied log entry
 // commits together with its `appliedSeq` in one transaction, and an entry at or below `appliedSeq` is
 // skipped, so applying is idempotent and survives restarts.
 import { mkdirSync } from "node:fs";
