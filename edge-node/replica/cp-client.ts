@@ -119,19 +119,25 @@ export class HttpControlPlane implements ControlPlaneApi {
     const file = await this.#readBody(res, `artifact ${sha256}`, hash);
     if (!parts) return { bytes: file, sha256: hash!.digest("hex"), received: file.byteLength };
     let received = file.byteLength;
-    const fetched = new Map<string, Uint8Array>();
+    let usedLocal = false;
+    const chunks = new Map<string, Uint8Array>(); // each read (a 9 MB local file) or downloaded once
     for (const chunk of new Set(chunksOf(file))) {
-      if (localChunk?.(chunk)) continue;
+      const local = localChunk?.(chunk);
+      if (local) {
+        chunks.set(chunk, local);
+        usedLocal = true;
+        continue;
+      }
       const check = createHash("sha256");
       const bytes = await this.#readBody(await this.#call("GET", `/v1/chunks/${chunk}`, { bodyTimeout: 60_000 }), `artifact chunk ${chunk}`, check);
       if (check.digest("hex") !== chunk) throw new CpError(`control plane ${this.url}: artifact chunk ${chunk} arrived with other bytes`, 0);
-      fetched.set(chunk, bytes);
+      chunks.set(chunk, bytes);
       received += bytes.byteLength;
     }
-    const whole = fromParts(file, (chunk) => fetched.get(chunk) ?? localChunk?.(chunk));
+    const whole = fromParts(file, (chunk) => chunks.get(chunk));
     const digest = whole && createHash("sha256").update(whole).digest("hex");
     // A local chunk damaged on disk (or parts that do not fit): the whole artifact once more, as one download.
-    if (!whole || (digest !== sha256 && fetched.size < new Set(chunksOf(file)).size)) return this.fetchArtifact(sha256);
+    if (!whole || (digest !== sha256 && usedLocal)) return this.fetchArtifact(sha256);
     return { bytes: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength), sha256: digest!, received };
   }
 
