@@ -1,6 +1,7 @@
 // Request bodies: read with a size limit (413 naming it), decode JSON or msgpack (400 when malformed), and
 // check fields (400 naming the field).
 import { Unpackr } from "msgpackr";
+import { ByteCollector } from "./byte-collector.ts";
 import { HttpError } from "./errors.ts";
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
@@ -14,26 +15,20 @@ export async function readBytes(request: Request, limit: number, what: string): 
     new HttpError(413, "body_too_large", `${what} is ${n} bytes, over the limit of ${limit} bytes (${(limit / MiB).toFixed(limit % MiB ? 2 : 0)} MiB)`);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(declared);
   if (!request.body) return Buffer.alloc(0);
-  // With a declared length the bytes go straight into one buffer of that size (no list of chunks and
-  // second copy: an upload is ~13 MB); without one, chunks are gathered and joined.
-  const into = Number.isFinite(declared) && declared >= 0 ? Buffer.allocUnsafe(declared) : null;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const body = new ByteCollector(declared);
   const reader = request.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    if (size + value.byteLength > limit) {
+    if (body.size + value.byteLength > limit) {
       reader.releaseLock();
       throw tooLarge(`more than ${limit}`);
     }
-    if (into && size + value.byteLength <= into.length) into.set(value, size);
-    else chunks.push(value);
-    size += value.byteLength;
+    body.add(value);
   }
-  if (into && size === into.length && chunks.length === 0) return into;
-  if (into) throw new HttpError(400, "bad_request", `${what} declared content-length ${declared} but ${size} bytes arrived`);
-  return Buffer.concat(chunks, size);
+  const bytes = body.bytes();
+  if (!bytes) throw new HttpError(400, "bad_request", `${what} declared content-length ${declared} but ${body.size} bytes arrived`);
+  return bytes;
 }
 
 function mediaType(request: Request): string {

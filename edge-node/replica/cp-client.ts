@@ -6,6 +6,7 @@ import { createHash, type Hash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { Agent, request, type Dispatcher } from "undici";
 import { pack, unpack } from "msgpackr";
+import { ByteCollector } from "../../control-plane/http/byte-collector.ts";
 import { chunksOf, fromParts, PARTS_MEDIA_TYPE } from "../../control-plane/store/artifact-parts.ts";
 import type { PreparePhases } from "../../control-plane/store/types.ts";
 import type { OutgoingQueueMessage } from "../../runtime/events.ts";
@@ -141,25 +142,19 @@ export class HttpControlPlane implements ControlPlaneApi {
     return { bytes: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength), sha256: digest!, received };
   }
 
-  /** A response body read into one buffer (of the content-length when given), hashed as it streams when asked. */
+  /** A response body read into one buffer (control-plane/http/byte-collector.ts), hashed as it streams when asked. */
   async #readBody(res: Dispatcher.ResponseData, what: string, hash: Hash | null): Promise<Uint8Array> {
-    // With a content-length the bytes go straight into one buffer of that size (no second 13 MB copy).
-    const declared = Number(res.headers["content-length"] ?? NaN);
-    const into = Number.isSafeInteger(declared) && declared >= 0 && declared <= 1 << 30 ? Buffer.allocUnsafe(declared) : null;
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const body = new ByteCollector(Number(res.headers["content-length"] ?? NaN));
     try {
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
         hash?.update(chunk);
-        if (into && size + chunk.length <= into.length) into.set(chunk, size);
-        else chunks.push(chunk);
-        size += chunk.length;
+        body.add(chunk);
       }
     } catch (err) {
       throw new CpError(`control plane ${this.url}: ${what}: download broke off: ${(err as Error).message}`, 0);
     }
-    if (into && (size !== into.length || chunks.length)) throw new CpError(`control plane ${this.url}: ${what}: content-length ${declared} but ${size} bytes arrived`, 0);
-    const all = into ?? Buffer.concat(chunks, size);
+    const all = body.bytes();
+    if (!all) throw new CpError(`control plane ${this.url}: ${what}: content-length ${body.declared} but ${body.size} bytes arrived`, 0);
     return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
   }
 
