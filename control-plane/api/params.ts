@@ -1,13 +1,15 @@
 // Path and query parameters of the API, checked: app and region names follow the config's rules (400
 // naming the rule), an app must exist (404), artifact hashes are 64 hex digits, `?limit=` is 1-100.
 import { APP_NAME, REGION_NAME } from "../../sdk/config/schema.ts";
+import { badField } from "../http/body.ts";
 import { HttpError, notFound } from "../http/errors.ts";
+import { SHA256_RE } from "../store/artifact-parts.ts";
 import type { AppRecord } from "../store/types.ts";
 import type { ApiContext } from "./context.ts";
 
 type Params = { params: Record<string, string> };
 
-export const SHA256_RE = /^[0-9a-f]{64}$/;
+export { SHA256_RE } from "../store/artifact-parts.ts";
 
 function param(request: Params, name: string): string {
   try {
@@ -36,6 +38,13 @@ export function existingApp(ctx: ApiContext, app: string): AppRecord {
 
 export function rawParam(request: Params, name: string): string {
   return param(request, name);
+}
+
+/** The `:sha256` path parameter: 64 lowercase hex digits, else 400 naming it. */
+export function sha256Param(request: Params): string {
+  const sha = param(request, "sha256");
+  if (!SHA256_RE.test(sha)) throw badField("sha256", "must be 64 lowercase hex digits");
+  return sha;
 }
 
 /** The `?limit=` query parameter: an integer from 1 to 100, `fallback` when absent, else 400 naming it. */

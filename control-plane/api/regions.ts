@@ -7,7 +7,7 @@ import { requireAdmin, requireRegion } from "../auth.ts";
 import { badField, readObject } from "../http/body.ts";
 import { json, notFound } from "../http/errors.ts";
 import type { ApiContext, ApiRouter } from "./context.ts";
-import { checkRegionName, rawParam, SHA256_RE } from "./params.ts";
+import { checkRegionName, rawParam, sha256Param } from "./params.ts";
 
 const BODY_LIMIT = 16 * 1024;
 
@@ -69,8 +69,7 @@ export function regionRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.get("/v1/artifacts/:sha256", (request: IRequest) => {
     requireRegion(ctx.auth.authenticate(request), "downloading an artifact");
-    const sha = rawParam(request, "sha256");
-    if (!SHA256_RE.test(sha)) throw badField("sha256", "must be 64 lowercase hex digits");
+    const sha = sha256Param(request);
     // `?parts=1`: a region that keeps chunks asks for the parts file, then only the chunks it lacks.
     const parts = new URL(request.url).searchParams.get("parts") === "1" ? ctx.store.apps.artifactParts(sha) : undefined;
     const bytes = parts ?? ctx.store.apps.artifact(sha);
@@ -80,8 +79,7 @@ export function regionRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.get("/v1/chunks/:sha256", (request: IRequest) => {
     requireRegion(ctx.auth.authenticate(request), "downloading an artifact chunk");
-    const sha = rawParam(request, "sha256");
-    if (!SHA256_RE.test(sha)) throw badField("sha256", "must be 64 lowercase hex digits");
+    const sha = sha256Param(request);
     const bytes = ctx.store.apps.artifactChunk(sha);
     if (!bytes) throw notFound(`no artifact chunk with sha256 ${sha}`);
     return bytesResponse(bytes, "application/octet-stream", { "x-outpost-sha256": sha });

@@ -17,9 +17,8 @@ import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import type { Database } from "lmdb";
 import { LRUCache } from "lru-cache";
-import { chunksOf, fromParts, PARTS_SUFFIX, toParts, usableRanges, type Range } from "./artifact-parts.ts";
+import { chunksOf, fromParts, PARTS_SUFFIX, SHA256_RE, toParts, usableRanges, type Range } from "./artifact-parts.ts";
 
-const SHA256_RE = /^[0-9a-f]{64}$/;
 const TEMP = ".tmp-";
 
 export interface ArtifactFilesOptions {

@@ -9,7 +9,8 @@ import { createHash } from "node:crypto";
 export const PARTS_SUFFIX = ".parts";
 /** The media type of a parts file on the wire (`GET /v1/artifacts/:sha256?parts=1`). */
 export const PARTS_MEDIA_TYPE = "application/x-outpost-artifact-parts";
-const SHA256_RE = /^[0-9a-f]{64}$/;
+/** A sha256 in hex, as artifacts and chunks are named. */
+export const SHA256_RE = /^[0-9a-f]{64}$/;
 /** Far above any upload limit; a header naming more is not a parts file. */
 const MAX_BLOB_BYTES = 2 ** 32;
 
