@@ -211,6 +211,7 @@ export class ArtifactFiles {
     return bytes;
   }
 
+  /** Removes the blob's files and any legacy copy (not its chunks: other blobs may name them). */
   #drop(sha256: string): void {
     rmSync(this.#path(sha256), { force: true });
     rmSync(this.#partsPath(sha256), { force: true });
@@ -244,9 +245,7 @@ export class ArtifactFiles {
     this.#cache?.delete(sha256);
     this.#verified.delete(sha256);
     const hadParts = existsSync(this.#partsPath(sha256));
-    await rm(this.#path(sha256), { force: true });
-    await rm(this.#partsPath(sha256), { force: true });
-    if (this.#legacy?.doesExist(sha256)) await this.#legacy.remove(sha256);
+    this.#drop(sha256);
     if (hadParts) this.#sweepChunks();
   }
 
