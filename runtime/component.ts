@@ -35,13 +35,9 @@ export interface CompiledComponent {
   glue: Glue;
   /** The glue module on disk; a worker thread imports it from here (one file per shape when known). */
   gluePath: string;
-  /** Where its core modules are on disk: compiled again from there after an eviction. */
+  /** Where its core modules are on disk (when asked for: `moduleFiles`): compiled again from there after an eviction. */
   modulesDir: string;
-  /**
-   * One per compile in this process: components with the same id share the same compiled modules,
-   * and so whatever V8 compiled lazily while any of them ran (a thread that warmed one need not warm
-   * the next: runtime/pool/worker.ts).
-   */
+  /** One per compile in this process: components with the same id are one compile (their modules, images). */
   compileId: string;
   /**
    * What V8 compiled lazily while an instance of this component ran is kept for every component with
@@ -63,7 +59,7 @@ export interface CompiledComponent {
 /** What a worker thread receives to run a component compiled by another thread (no recompile). */
 export type PostedComponent = Omit<CompiledComponent, "glue">;
 
-type CoreModules = Pick<CompiledComponent, "modules" | "images" | "ownBytes"> & { moduleKeys: string[] };
+type CoreModules = Pick<CompiledComponent, "modules" | "images" | "ownBytes" | "warmKey">;
 
 export interface CompileOptions {
   cacheDir: string;
@@ -132,10 +128,9 @@ async function fromShape(shape: ComponentShape, record: ShapeRecord, memoryLimit
   const validateMs = performance.now() - t0;
   const t = performance.now();
   const sources = record.names.map((name, i): [string, Uint8Array] => [name, shape.coreModules[i]]);
-  const { moduleKeys, ...core } = await compileCoreModules(sources, memoryLimitBytes);
+  const core = await compileCoreModules(sources, record.gluePath, memoryLimitBytes);
   const timings = { validateMs, transpileMs: 0, compileMs: performance.now() - t };
-  const warmKey = warmKeyOf(record.gluePath, { moduleKeys, ...core });
-  return { imports: record.info.imports, exports: record.info.exports, gluePath: record.gluePath, ...core, warmKey, timings };
+  return { imports: record.info.imports, exports: record.info.exports, gluePath: record.gluePath, ...core, timings };
 }
 
 /**
@@ -176,9 +171,8 @@ async function transpiled(bytes: Uint8Array, shape: ComponentShape | null, dir: 
   }
   const transpileMs = performance.now() - t;
   t = performance.now();
-  const { moduleKeys, ...core } = await compileCoreModules(await filesIn(dir), memoryLimitBytes);
-  const warmKey = warmKeyOf(gluePath, { moduleKeys, ...core });
-  return { imports: info.imports, exports: info.exports, gluePath, ...core, warmKey, timings: { validateMs, transpileMs, compileMs: performance.now() - t } };
+  const core = await compileCoreModules(await filesIn(dir), gluePath, memoryLimitBytes);
+  return { imports: info.imports, exports: info.exports, gluePath, ...core, timings: { validateMs, transpileMs, compileMs: performance.now() - t } };
 }
 
 /**
@@ -210,7 +204,7 @@ async function filesIn(dir: string): Promise<Array<[string, Uint8Array]>> {
  * (runtime/instance.ts); one that does not split is shared when its bytes are the same. A split
  * module whose code does not compile alone is compiled whole (whose errors are then V8's own).
  */
-async function compileCoreModules(sources: Array<[string, Uint8Array]>, memoryLimitBytes?: number): Promise<CoreModules> {
+async function compileCoreModules(sources: Array<[string, Uint8Array]>, gluePath: string, memoryLimitBytes?: number): Promise<CoreModules> {
   const images = new Map<string, DataImage>();
   const used = new Set<WebAssembly.Module>();
   const moduleKeys: string[] = [];
@@ -248,12 +242,9 @@ async function compileCoreModules(sources: Array<[string, Uint8Array]>, memoryLi
     for (const c of split.image.chunks) ownBytes += c.bytes.byteLength;
     return shared.module;
   }));
-  return { modules: new Map(sources.map(([name], i) => [name, compiledModules[i]])), images, ownBytes, moduleKeys };
-}
-
-/** The warm key (see CompiledComponent.warmKey) of a component's glue and compiled modules. */
-function warmKeyOf(gluePath: string, core: CoreModules): string {
-  return createHash("sha256").update(`${gluePath}\0${core.moduleKeys.join("\0")}`).digest("hex");
+  // The warm key (CompiledComponent.warmKey): the glue and the compiled modules.
+  const warmKey = createHash("sha256").update(`${gluePath}\0${moduleKeys.join("\0")}`).digest("hex");
+  return { modules: new Map(sources.map(([name], i) => [name, compiledModules[i]])), images, ownBytes, warmKey };
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -337,8 +328,8 @@ export function recompile(p: PostedComponent, memoryLimitBytes?: number): Promis
   if (!e) {
     const posted = (async () => {
       const t = performance.now();
-      const { moduleKeys, ...core } = await compileCoreModules(await filesIn(p.modulesDir), memoryLimitBytes);
-      return { ...p, ...core, warmKey: warmKeyOf(p.gluePath, { moduleKeys, ...core }), compileId: `${key}#${++compiles}`, timings: { validateMs: 0, transpileMs: 0, compileMs: performance.now() - t } };
+      const core = await compileCoreModules(await filesIn(p.modulesDir), p.gluePath, memoryLimitBytes);
+      return { ...p, ...core, compileId: `${key}#${++compiles}`, timings: { validateMs: 0, transpileMs: 0, compileMs: performance.now() - t } };
     })();
     e = { posted };
     compiled.set(key, e);
