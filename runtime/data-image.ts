@@ -115,27 +115,28 @@ export function splitDataImage(wasm: Uint8Array, name: string): Split {
     chunk.bytes.set(wasm.subarray(s.start, s.start + s.length), s.offset - chunk.offset);
   }
 
+  // The code: the header and every section but the data sections, in order.
   const drop = new Set([data, dataCount]);
   const kept = sections.filter((s) => !drop.has(s));
-  const size = 8 + kept.reduce((n, s) => n + s.end - s.start, 0);
+  const pieces = [wasm.subarray(0, 8), ...kept.map((s) => wasm.subarray(s.start, s.end))];
+  const size = pieces.reduce((n, p) => n + p.byteLength, 0);
   const hash = createHash("sha256").update(wasm.subarray(0, 8));
   for (const s of kept) hash.update(s.id === SECTION_CODE ? `code section of ${s.end - s.start} bytes` : wasm.subarray(s.start, s.end));
   const sameCode = (other: Uint8Array) => {
-    if (other.byteLength !== size || !bytesEqual(other.subarray(0, 8), wasm.subarray(0, 8))) return false;
-    let at = 8;
-    for (const s of kept) {
-      if (!bytesEqual(other.subarray(at, at + s.end - s.start), wasm.subarray(s.start, s.end))) return false;
-      at += s.end - s.start;
+    if (other.byteLength !== size) return false;
+    let at = 0;
+    for (const p of pieces) {
+      if (!bytesEqual(other.subarray(at, at + p.byteLength), p)) return false;
+      at += p.byteLength;
     }
     return true;
   };
   const code = () => {
     const out = new Uint8Array(size);
-    out.set(wasm.subarray(0, 8), 0);
-    let to = 8;
-    for (const s of kept) {
-      out.set(wasm.subarray(s.start, s.end), to);
-      to += s.end - s.start;
+    let at = 0;
+    for (const p of pieces) {
+      out.set(p, at);
+      at += p.byteLength;
     }
     return out;
   };
