@@ -61,9 +61,13 @@ export async function resolveComponent(opts: RuntimeBenchOptions): Promise<Compo
   if (why) {
     throw new Error(`no component to measure: ${why}. Pass --component path/to/app.wasm (any built component), or --example DIR for an app with a wrangler-like.toml.`);
   }
-  const dir = exampleCacheDir(opts.example);
-  const built = await runChild<BuildChildResult>(BUILD_CHILD, [opts.example, join(dir, "cache"), join(dir, "dist"), "default"], { timeoutMs: 300_000 });
-  return fromFile(built.wasmPath, built.name, opts.vars ?? built.vars, "example");
+  return buildInChild(opts.example, exampleCacheDir(opts.example), opts.vars);
+}
+
+/** Builds a project with buildApp in a child process, its caches and output under `cacheRoot`. */
+async function buildInChild(project: string, cacheRoot: string, vars: Record<string, unknown> | null | undefined): Promise<ComponentSource> {
+  const built = await runChild<BuildChildResult>(BUILD_CHILD, [project, join(cacheRoot, "cache"), join(cacheRoot, "dist"), "default"], { timeoutMs: 300_000 });
+  return fromFile(built.wasmPath, built.name, vars ?? built.vars, "example");
 }
 
 /**
@@ -87,6 +91,5 @@ export async function resolveSibling(opts: RuntimeBenchOptions, src: ComponentSo
     "",
   ].join("\n"));
   writeFileSync(join(dir, "wrangler-like.toml"), config.replace(/^main\s*=.*$/m, 'main = "sibling.ts"'));
-  const built = await runChild<BuildChildResult>(BUILD_CHILD, [dir, join(dir, "cache"), join(dir, "dist"), "default"], { timeoutMs: 300_000 });
-  return fromFile(built.wasmPath, built.name, src.vars, "example");
+  return buildInChild(dir, dir, src.vars);
 }
