@@ -77,10 +77,11 @@ async function probe(): Promise<{ toolchain?: Toolchain; missing: Part[] }> {
   return missing.length ? { missing } : { toolchain: { clang, sysroot: sysroot!.sysroot }, missing };
 }
 
+/** Runs a command with its output on our stderr: stdout stays clean for callers printing `--json`. */
 function spawnInherit(cmd: string, args: string[], log: (line: string) => void): Promise<void> {
   log(`$ ${cmd} ${args.join(" ")}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    const child = spawn(cmd, args, { stdio: ["ignore", process.stderr, process.stderr], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited with ${code}`))));
   });
