@@ -4,8 +4,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { AppRegistry } from "./apps.ts";
-import { parseRoutePattern, type Route } from "../sdk/config/routes.ts";
-import type { Manifest } from "../sdk/build/index.ts";
+import { parseRoutePattern, type Route } from "../core/config/routes.ts";
+import type { Manifest } from "../core/manifest.ts";
 
 const manifest = (route: string) => ({
   name: "a", sha256: "f".repeat(64), vars: {}, kvNamespaces: [], queues: { producers: [] },

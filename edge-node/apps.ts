@@ -3,9 +3,10 @@
 // with percents (one at 100, or two for a gradual deploy, picked per request with a uniform draw)
 // and routes it. Requests already running finish on the version they started on; versions the new
 // set does not use are dropped from the pool's threads once their requests have finished.
-import type { Manifest } from "../sdk/build/index.ts";
-import type { AppLimits } from "../runtime/app.ts";
+import type { Manifest } from "../core/manifest.ts";
+import { appLimits } from "../core/limits.ts";
 import type { RuntimePool } from "../runtime/pool/pool.ts";
+import { largestShare } from "../core/largest-share.ts";
 import { RouteTable } from "./route-table.ts";
 
 /** One version loaded (and warmed) on the pool. */
@@ -38,27 +39,6 @@ export interface PrepareSpec {
   secrets?: Record<string, string>;
   /** Hands over the bytes again after an eviction (the region store's artifact): no core module files written. */
   reread?: () => Uint8Array | Promise<Uint8Array>;
-}
-
-const MB = 1024 * 1024;
-
-/** The runtime limits of a manifest's `[limits]`. */
-export function runtimeLimits(limits: Manifest["limits"]): Partial<AppLimits> {
-  return {
-    cpuMs: limits.cpuMs,
-    memoryMb: limits.memoryMb,
-    subrequests: limits.subrequests,
-    wallMs: limits.wallMs,
-    maxRequestBodyBytes: limits.maxRequestBodyMb * MB,
-    maxResponseBodyBytes: limits.maxResponseBodyMb * MB,
-  };
-}
-
-/** The version with the largest share (the first on a tie): its routes and manifest speak for the app. */
-export function largestShare<T extends { percent: number }>(versions: readonly T[]): T {
-  let best = versions[0];
-  for (const v of versions) if (v.percent > best.percent) best = v;
-  return best;
 }
 
 const primary = (set: ActiveSet): Deployment => largestShare(set.versions).deployment;
@@ -112,7 +92,7 @@ export class AppRegistry {
       secrets: spec.secrets ?? {},
       kvNamespaces: manifest.kvNamespaces,
       queues: manifest.queues.producers,
-      limits: runtimeLimits(manifest.limits),
+      limits: appLimits(manifest.limits),
       reread: spec.reread,
     });
     const d: Deployment = { name: spec.name, version: spec.version, key: loaded.key, manifest, deployedAt: Date.now(), loadMs: loaded.loadMs, inflight: 0 };

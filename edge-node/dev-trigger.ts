@@ -3,7 +3,7 @@
 // node started for development (`outpost dev`, or `edge-node --dev-triggers`); elsewhere the path
 // is routed like any other, so production never exposes it.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { LogSink } from "../runtime/logs.ts";
+import type { LogSink } from "../core/logs/line.ts";
 import type { AppRegistry } from "./apps.ts";
 import { runEvent } from "./events-endpoint.ts";
 import { refuse, sendJson } from "./json-response.ts";

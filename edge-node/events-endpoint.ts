@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pack, unpack } from "msgpackr";
 import type { AppEvent, EventResult } from "../runtime/events.ts";
-import type { LogSink } from "../runtime/logs.ts";
+import type { LogSink } from "../core/logs/line.ts";
 import type { AppRegistry } from "./apps.ts";
 import { requireRegionToken } from "./bearer.ts";
 import { refuse } from "./json-response.ts";

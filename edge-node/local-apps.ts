@@ -3,7 +3,7 @@
 // the environment (`OUTPOST_SECRET_<NAME>`), for a node run without a control plane.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Manifest } from "../sdk/build/index.ts";
+import type { Manifest } from "../core/manifest.ts";
 import type { AppRegistry, Deployment } from "./apps.ts";
 
 export async function manifestsIn(path: string): Promise<string[]> {

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { requireRegionToken } from "./bearer.ts";
 import { refuse } from "./json-response.ts";
-import type { LogHub } from "./log-hub.ts";
+import type { LogHub } from "../core/logs/hub.ts";
 
 export function serveLogs(req: IncomingMessage, res: ServerResponse, opts: { hub: LogHub; region: string; regionToken?: string }): void {
   req.resume();

@@ -18,7 +18,7 @@
 // --dev-triggers: open `/__outpost/scheduled?cron=` to run scheduled() by hand (development only)
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { formatLogLine } from "../runtime/logs.ts";
+import { formatLogLine } from "../core/logs/line.ts";
 import { startEdgeNode } from "./node.ts";
 
 const { values, positionals } = parseArgs({

@@ -1,13 +1,13 @@
 // One edge node in this process: the runtime pool, the HTTP server on `host:port`, the apps its
 // region store holds and the built apps named in `apps`, and — given a control plane — the
 // regional replica that follows it (KV writes and queue sends go to it). Used by the edge-node
-// process (node-process.ts, from command-line flags) and by `outpost dev` (sdk/dev/session.ts).
+// process (node-process.ts, from command-line flags) and by `outpost dev` (cli/dev/session.ts).
 import type { Server } from "node:http";
-import type { LogSink } from "../runtime/logs.ts";
+import type { LogSink } from "../core/logs/line.ts";
 import { RuntimePool } from "../runtime/pool/pool.ts";
 import { AppRegistry } from "./apps.ts";
 import { deployFromDisk, manifestsIn } from "./local-apps.ts";
-import { LogHub } from "./log-hub.ts";
+import { LogHub } from "../core/logs/hub.ts";
 import { NodeMetrics } from "./metrics.ts";
 import { HttpControlPlane } from "./replica/cp-client.ts";
 import { KvWriter } from "./replica/kv-writer.ts";

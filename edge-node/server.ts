@@ -6,11 +6,11 @@
 // `/__outpost/scheduled` triggers scheduled() on a development node only.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
-import type { LogSink } from "../runtime/logs.ts";
+import type { LogSink } from "../core/logs/line.ts";
 import type { AppRegistry } from "./apps.ts";
 import { DEV_SCHEDULED_PATH, serveDevScheduled } from "./dev-trigger.ts";
 import { serveEvents } from "./events-endpoint.ts";
-import type { LogHub } from "./log-hub.ts";
+import type { LogHub } from "../core/logs/hub.ts";
 import { serveLogs } from "./logs-endpoint.ts";
 import { NodeMetrics } from "./metrics.ts";
 import { syncPoolMetrics } from "./pool-metrics.ts";

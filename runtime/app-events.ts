@@ -2,7 +2,7 @@
 // request gets: the CPU budget (metered on worker threads), wall time and memory; a run that traps or
 // overruns discards its instance. The event becomes the argument of the component's handler export
 // and the handler's `result` an EventResult. ComponentApp.event (runtime/app.ts) is the entry point.
-import type { AppLimits } from "./app.ts";
+import type { AppLimits } from "../core/limits.ts";
 import type { AppEvent, EventResult, QueueOutcome } from "./events.ts";
 import type { Instance } from "./instance.ts";
 import { CpuExceeded } from "./pool/cpu-meter.ts";

@@ -4,49 +4,26 @@
 // instances (runtime/app-events.ts). Broken instances are never reused.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AppLimits, ServeInfo } from "../core/limits.ts";
+import type { LogSink } from "../core/logs/line.ts";
 import type { Dispatcher } from "undici";
 import { runEvent, type EventHost } from "./app-events.ts";
+import { appSpec, type AppSpecInput } from "./app-spec.ts";
 import { compileComponent, type CompiledComponent } from "./component.ts";
 import type { AppEvent, EventResult, QueueSender } from "./events.ts";
 import type { KvBackend } from "./host/outpost.ts";
 import { LimitError, responder, toIncomingRequest } from "./http-bridge.ts";
 import { Instance, type InstanceOptions } from "./instance.ts";
-import type { LogSink } from "./logs.ts";
 import { CpuExceeded, type CpuMeter } from "./pool/cpu-meter.ts";
 import type { IdleInstances } from "./pool/idle-instances.ts";
 import { beforeWallLimit, nearMemoryLimit } from "./run-limits.ts";
 import { warmupRequest } from "./warmup.ts";
 
-export interface AppLimits {
-  /** Guest CPU time per request; enforced when a CPU meter is installed (worker threads). */
-  cpuMs: number;
-  /** Linear memory per instance (applied when the component is compiled). */
-  memoryMb: number;
-  subrequests: number;
-  wallMs: number;
-  maxRequestBodyBytes: number;
-  maxResponseBodyBytes: number;
-  /** Instances alive at once for this app on this thread; requests beyond wait for one. */
-  maxInstances: number;
-}
-
-export const DEFAULT_LIMITS: AppLimits = {
-  cpuMs: 50, memoryMb: 128, subrequests: 50, wallMs: 30_000, maxRequestBodyBytes: 100 << 20, maxResponseBodyBytes: 100 << 20, maxInstances: 64,
-};
-
-export interface AppOptions {
-  name: string;
-  version?: string;
-  vars?: Record<string, unknown>;
-  secrets?: Record<string, string>;
-  kvNamespaces?: Array<{ binding: string; id: string }>;
-  queues?: Array<{ binding: string; queue: string }>;
+/** The app (runtime/app-spec.ts) and the backends this thread gives it. */
+export interface AppOptions extends AppSpecInput {
   kv?: KvBackend;
   /** Where the guests' queue sends go; without it a send fails ("queues are not available on this node"). */
   queue?: QueueSender;
-  limits?: Partial<AppLimits>;
-  /** Idle instances to keep instantiated ahead of requests. */
-  spares?: number;
   dispatcher?: Dispatcher;
   onLog: LogSink;
   cacheDir: string;
@@ -56,9 +33,6 @@ export interface AppOptions {
 
 export interface AppStats { requests: number; instancesCreated: number; instancesLive: number; instancesIdle: number; warmups: number; discarded: number; evicted: number }
 
-/** What serving one request did, for metrics. */
-export interface ServeInfo { status: number; coldStartMs?: number; limit?: "cpu" | "memory" | "wall" | "request_body" | "response_body" }
-
 let lastSeq = 0;
 
 export class ComponentApp {
@@ -66,6 +40,8 @@ export class ComponentApp {
   readonly component: CompiledComponent;
   readonly limits: AppLimits;
   #opts: AppOptions;
+  /** Idle instances kept ready. */
+  #spares: number;
   #instanceOptions: InstanceOptions;
   #idle: Instance[] = [];
   #live = 0;
@@ -80,11 +56,13 @@ export class ComponentApp {
     this.name = opts.name;
     this.component = component;
     this.#opts = opts;
-    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    const kvNamespaces = new Map((opts.kvNamespaces ?? []).map((k) => [k.binding, k.id]));
-    const queues = new Map((opts.queues ?? []).map((q) => [q.binding, q.queue]));
+    const spec = appSpec(opts);
+    this.limits = spec.limits;
+    this.#spares = spec.spares;
+    const kvNamespaces = new Map(spec.kvNamespaces.map((k) => [k.binding, k.id]));
+    const queues = new Map(spec.queues.map((q) => [q.binding, q.queue]));
     const bindings = JSON.stringify({
-      vars: opts.vars ?? {}, secrets: opts.secrets ?? {}, kv: [...kvNamespaces.keys()], queues: [...queues.keys()],
+      vars: spec.vars, secrets: spec.secrets, kv: [...kvNamespaces.keys()], queues: [...queues.keys()],
     });
     this.#instanceOptions = {
       app: opts.name, version: opts.version, bindings, kvNamespaces, queues, kv: opts.kv, queue: opts.queue,
@@ -161,7 +139,7 @@ export class ComponentApp {
   }
 
   async #refill(): Promise<void> {
-    const target = this.#opts.spares ?? 1;
+    const target = this.#spares;
     if (this.#refilling || this.#closed) return;
     this.#refilling = true;
     try {
@@ -198,7 +176,7 @@ export class ComponentApp {
     const waiter = this.#waiters.shift();
     if (waiter) return waiter(inst);
     this.#park(inst);
-    if (this.#idle.length < (this.#opts.spares ?? 1)) setImmediate(() => void this.#refill().catch(() => undefined)); // a request instantiates its own and reports why
+    if (this.#idle.length < this.#spares) setImmediate(() => void this.#refill().catch(() => undefined)); // a request instantiates its own and reports why
   }
 
   /** Serves one HTTP request through the component. Never throws; errors become responses. */

@@ -15,7 +15,7 @@ import { componentShape, type ComponentShape } from "./component-shape.ts";
 import { limitMemory } from "./memory-limit.ts";
 import { GLUE_PATCH_VERSION, patchGlueText } from "./perf/glue-patch.ts";
 import { knownShape, rememberShape, shapeDir, writeAtomic, type ShapeRecord } from "./shape-reuse.ts";
-import { loadJco, validateComponent, type ComponentInfo } from "./validate.ts";
+import { loadJco, validateComponent, type ComponentInfo } from "../core/component/validate.ts";
 import { bytesEqual, splitDataImage, type DataImage } from "./data-image.ts";
 import { sharedCode } from "./shared-code.ts";
 

@@ -8,7 +8,7 @@ import { hostImports } from "./host/index.ts";
 import type { IncomingRequest, ResponseOutparam } from "./host/http-types.ts";
 import type { QueueSender } from "./events.ts";
 import type { KvBackend } from "./host/outpost.ts";
-import type { LogSink } from "./logs.ts";
+import type { LogSink } from "../core/logs/line.ts";
 import type { CpuAccount, CpuMeter, CpuOwner } from "./pool/cpu-meter.ts";
 
 export interface InstanceOptions {

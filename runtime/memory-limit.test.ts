@@ -174,7 +174,7 @@ const candidates = [
 const real = candidates.find((p) => existsSync(p));
 
 test("a real JS component compiles with a 16 MiB limit and its memory stops growing there", async () => {
-  if (!real) return console.log(`  (skipped the real component: run \`node sdk/cli/bin.js build\` to make dist/hello.wasm)`);
+  if (!real) return console.log(`  (skipped the real component: run \`node cli/bin.js build\` to make dist/hello.wasm)`);
   const cacheDir = mkdtempSync(join(tmpdir(), "outpost-memlimit-"));
   try {
     const bytes = readFileSync(real);

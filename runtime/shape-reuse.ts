@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ComponentShape } from "./component-shape.ts";
 import { GLUE_PATCH_VERSION } from "./perf/glue-patch.ts";
-import type { ComponentInfo } from "./validate.ts";
+import type { ComponentInfo } from "../core/component/validate.ts";
 
 export interface ShapeRecord {
   /** The shape's glue module (the same text jco generates for every component of the shape). */

@@ -5,7 +5,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = join(import.meta.dirname, "..");
-const areas = ["runtime", "sdk", "edge-node", "control-plane", "bench", "spec", "scripts", "examples"];
+const areas = ["core", "runtime", "sdk", "cli", "testkit", "edge-node", "control-plane", "bench", "spec", "scripts", "examples"];
 const filter = process.argv[2];
 
 function findTests(dir: string, out: string[]): string[] {

@@ -1,4 +1,4 @@
-// The real `outpost` CLI (sdk/cli/bin.js, this Node) as the benches run it: `outpost(args, cwd)` for any
+// The real `outpost` CLI (cli/bin.js, this Node) as the benches run it: `outpost(args, cwd)` for any
 // command, `outpostBuild(project, outDir)` for a build. The project's content-addressed component cache
 // (<project>/.outpost/cache) makes a rebuild of unchanged code take about a second, so benches build in
 // stable directories and rebuild on every run.
@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { REPO_DIR } from "./paths.ts";
 
-export const CLI = join(REPO_DIR, "sdk", "cli", "bin.js");
+export const CLI = join(REPO_DIR, "cli", "bin.js");
 
 /** Runs `outpost <args>` in `cwd`; resolves its output, rejects with it when it fails or outlives `timeoutMs`. */
 export function outpost(args: string[], cwd: string, timeoutMs = 300_000): Promise<string> {

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseRoutePattern, type Route } from "../../sdk/config/routes.ts";
+import { parseRoutePattern, type Route } from "../../core/config/routes.ts";
 import { buildFixture } from "../../edge-node/test/apps.ts";
 import { outpost, outpostBuild } from "../lib/outpost-cli.ts";
 import { progress } from "../lib/progress.ts";

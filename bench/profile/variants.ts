@@ -87,7 +87,7 @@ const requests = flag("--requests", "3000");
 const instances = flag("--instances", "60");
 const only = flag("--only", "");
 const { transpile } = await import("@bytecodealliance/jco");
-const { validateComponent } = await import("../../runtime/validate.ts");
+const { validateComponent } = await import("../../core/component/validate.ts");
 const { ASYNC_EXPORTS, SUSPENDING_IMPORTS } = await import("../../runtime/host/index.ts");
 const { patchGlue } = await import("../../runtime/component.ts");
 /** The glue patch before bench/profile existed: only the per-call process.env read. */

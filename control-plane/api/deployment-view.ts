@@ -1,7 +1,8 @@
 // How a deployment is shown by the API: its state, the propagation time, and one row per region
 // (`pending | prepared | failed | active`) with the region's own prepare time and when it acked and served.
 import type { ApiContext } from "./context.ts";
-import type { DeploymentRecord, PreparePhases, RegionDeployState } from "../store/types.ts";
+import type { DeploymentRecord, RegionDeployState } from "../store/types.ts";
+import type { PreparePhases } from "../../core/change-log.ts";
 
 export interface RegionRow {
   name: string;

@@ -6,7 +6,7 @@ import { pack } from "msgpackr";
 import type { Principal } from "../auth.ts";
 import { isMsgpack, readBytes, readObject } from "../http/body.ts";
 import { HttpError, json, notFound } from "../http/errors.ts";
-import { decodeMetadata, KV_LIMITS, preparePut, validateKey, validateNamespace } from "../kv/semantics.ts";
+import { decodeMetadata, KV_LIMITS, preparePut, validateKey, validateNamespace } from "../../core/kv/semantics.ts";
 import type { ApiContext, ApiRouter } from "./context.ts";
 import { rawParam } from "./params.ts";
 

@@ -1,15 +1,15 @@
 // Path and query parameters of the API, checked: app and region names follow the config's rules (400
 // naming the rule), an app must exist (404), artifact hashes are 64 hex digits, `?limit=` is 1-100.
-import { APP_NAME, REGION_NAME } from "../../sdk/config/schema.ts";
+import { APP_NAME, REGION_NAME } from "../../core/config/schema.ts";
 import { badField } from "../http/body.ts";
 import { HttpError, notFound } from "../http/errors.ts";
-import { SHA256_RE } from "../store/artifact-parts.ts";
+import { SHA256_RE } from "../../core/artifacts/parts.ts";
 import type { AppRecord } from "../store/types.ts";
 import type { ApiContext } from "./context.ts";
 
 type Params = { params: Record<string, string> };
 
-export { SHA256_RE } from "../store/artifact-parts.ts";
+export { SHA256_RE } from "../../core/artifacts/parts.ts";
 
 function param(request: Params, name: string): string {
   try {

@@ -1,8 +1,8 @@
 // Routes for regions: register (or refresh), report progress, and the admin's status view (regions with
 // connection, applied seq and lag; apps with what they serve); plus artifact downloads for replicas (whole,
-// or as a parts file plus the chunks a replica lacks: control-plane/store/artifact-parts.ts).
+// or as a parts file plus the chunks a replica lacks: core/artifacts/parts.ts).
 import type { IRequest } from "itty-router";
-import { PARTS_MEDIA_TYPE } from "../store/artifact-parts.ts";
+import { PARTS_MEDIA_TYPE } from "../../core/artifacts/parts.ts";
 import { requireAdmin, requireRegion } from "../auth.ts";
 import { badField, readObject } from "../http/body.ts";
 import { json, notFound } from "../http/errors.ts";

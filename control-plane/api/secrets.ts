@@ -5,7 +5,7 @@ import type { IRequest } from "itty-router";
 import { requireApp } from "../auth.ts";
 import { readObject } from "../http/body.ts";
 import { HttpError, json, notFound } from "../http/errors.ts";
-import { BINDING_NAME } from "../../sdk/config/schema.ts";
+import { BINDING_NAME } from "../../core/config/schema.ts";
 import type { ApiContext, ApiRouter } from "./context.ts";
 import { appName, existingApp, rawParam } from "./params.ts";
 

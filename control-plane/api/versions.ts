@@ -5,7 +5,8 @@ import type { IRequest } from "itty-router";
 import { requireApp } from "../auth.ts";
 import { badField, bytesField, isMsgpack, readObject } from "../http/body.ts";
 import { HttpError, json, notFound } from "../http/errors.ts";
-import type { Manifest, VersionRecord } from "../store/types.ts";
+import type { VersionRecord } from "../store/types.ts";
+import type { Manifest } from "../../core/manifest.ts";
 import type { ApiContext, ApiRouter } from "./context.ts";
 import { appName, existingApp, SHA256_RE } from "./params.ts";
 

@@ -1,9 +1,10 @@
 // What the active deployments run, as the event machinery needs it: for each app with an active
 // deployment, its primary version (the one with the largest share; the first on a tie) and that
 // version's manifest, whose `crons` and `queues.consumers` are the app's events.
-import { largestShare } from "../../edge-node/apps.ts";
+import { largestShare } from "../../core/largest-share.ts";
 import type { Store } from "../store/store.ts";
-import type { Manifest, VersionRef } from "../store/types.ts";
+import type { Manifest } from "../../core/manifest.ts";
+import type { VersionRef } from "../../core/change-log.ts";
 
 export interface ActiveApp {
   app: string;

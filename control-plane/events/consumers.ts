@@ -1,10 +1,10 @@
 // Which app consumes which queue, from the active deployments' primary manifests. One consumer per queue,
 // as in Workers: a deploy that would give a queue a second consumer is refused (409); if two active apps
 // still claim one (deployed concurrently), the one that held it keeps it, else the earlier-deployed one.
-import { CONSUMER_INTS } from "../../sdk/config/schema.ts";
+import { CONSUMER_INTS } from "../../core/config/schema.ts";
 import { HttpError } from "../http/errors.ts";
 import type { Store } from "../store/store.ts";
-import type { Manifest } from "../store/types.ts";
+import type { Manifest } from "../../core/manifest.ts";
 import { activeApps, primaryVersion, type ActiveApp } from "./active-apps.ts";
 import type { ConsumerConfig } from "./types.ts";
 
@@ -13,7 +13,7 @@ export interface Consumer extends ConsumerConfig {
   manifest: Manifest;
 }
 
-/** The config's rule for this field (sdk/config/schema.ts): its default, and the value kept in its range. */
+/** The config's rule for this field (core/config/schema.ts): its default, and the value kept in its range. */
 const int = (v: unknown, rule: { min: number; max: number; default: number }) =>
   typeof v === "number" && Number.isInteger(v) ? Math.min(rule.max, Math.max(rule.min, v)) : rule.default;
 

@@ -6,7 +6,7 @@ import { Cron } from "croner";
 import type { ScheduledEvent } from "../../runtime/events.ts";
 import type { LiveRegions } from "../deploy/live-regions.ts";
 import type { Store } from "../store/store.ts";
-import type { Manifest } from "../store/types.ts";
+import type { Manifest } from "../../core/manifest.ts";
 import { activeApps } from "./active-apps.ts";
 import type { FiringStore } from "./cron-firings.ts";
 import type { EventLog } from "./event-log.ts";

@@ -1,8 +1,8 @@
 // The log lines of the CP's event machinery (cron firings, batch deliveries, dead-lettering): printed on
 // the CP's stdout and published per app, so the logs fan-in (`outpost tail`) shows them next to the
 // regions' lines, tagged `"region": "control-plane"`.
-import { LogHub } from "../../edge-node/log-hub.ts";
-import { formatLogLine, type LogLevel, type LogLine } from "../../runtime/logs.ts";
+import { LogHub } from "../../core/logs/hub.ts";
+import { formatLogLine, type LogLevel, type LogLine } from "../../core/logs/line.ts";
 
 /** The `region` field of CP-originated lines in the logs fan-in. */
 export const CP_LOG_REGION = "control-plane";

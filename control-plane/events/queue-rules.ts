@@ -2,7 +2,7 @@
 // (Workers Queues' limits), the retry backoff and what happens to a message its consumer retries.
 // Every violation is a 400 whose message names the field and the limit.
 import type { OutgoingQueueMessage } from "../../runtime/events.ts";
-import { QUEUE_NAME } from "../../sdk/config/schema.ts";
+import { QUEUE_NAME } from "../../core/config/schema.ts";
 import { HttpError } from "../http/errors.ts";
 
 export const QUEUE_LIMITS = {
@@ -14,7 +14,7 @@ export const QUEUE_LIMITS = {
 };
 
 /**
- * The queue name, or a 400 naming the rule. The config's rule (sdk/config/schema.ts): a name the API
+ * The queue name, or a 400 naming the rule. The config's rule (core/config/schema.ts): a name the API
  * accepted but no `[[queues.consumers]]` could name would pile up messages nobody can consume.
  */
 export function checkQueueName(name: string, field: string = "queue"): string {

@@ -3,7 +3,8 @@
 // rotated round robin per app so successive events spread over them.
 import type { LiveRegions } from "../deploy/live-regions.ts";
 import type { Store } from "../store/store.ts";
-import type { Manifest, RegionRecord } from "../store/types.ts";
+import type { RegionRecord } from "../store/types.ts";
+import type { Manifest } from "../../core/manifest.ts";
 
 export function servingRegions(store: Store, live: LiveRegions, manifest: Manifest): RegionRecord[] {
   const allowed = manifest.regions ?? null;

@@ -1,7 +1,7 @@
 // Request bodies: read with a size limit (413 naming it), decode JSON or msgpack (400 when malformed), and
 // check fields (400 naming the field).
 import { Unpackr } from "msgpackr";
-import { ByteCollector } from "./byte-collector.ts";
+import { ByteCollector } from "../../core/byte-collector.ts";
 import { HttpError } from "./errors.ts";
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });

@@ -1,6 +1,6 @@
 // HTTP errors of the control plane API: one class carrying status, a stable `error` code and a message, and
 // the JSON `{error, message}` response every failure becomes (KV rule violations included).
-import { KvError } from "../kv/semantics.ts";
+import { KvError } from "../../core/kv/semantics.ts";
 
 export class HttpError extends Error {
   readonly status: number;

@@ -1,6 +1,6 @@
 // An in-memory KvRangeReader/KvLookup over a Map, in UTF-8 byte order: for tests and small caches that
 // want the same list semantics as the LMDB-backed stores.
-import { compareKeys, type KvLookup, type KvRangeReader, type KvStoredEntry } from "./semantics.ts";
+import { compareKeys, type KvLookup, type KvRangeReader, type KvStoredEntry } from "../../core/kv/semantics.ts";
 
 export function memoryReader(entries: Map<string, KvStoredEntry>): { read: KvRangeReader; lookup: KvLookup } {
   return {

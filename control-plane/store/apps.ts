@@ -4,7 +4,8 @@ import { isDeepStrictEqual } from "node:util";
 import { timingSafeEqual } from "node:crypto";
 import type { StoreCore } from "./core.ts";
 import { secretRange } from "./keys.ts";
-import type { AppRecord, Manifest, VersionRecord } from "./types.ts";
+import type { AppRecord, VersionRecord } from "./types.ts";
+import type { Manifest } from "../../core/manifest.ts";
 
 export function newApp(name: string, now: number): AppRecord {
   return { name, deployment: null, tokenDigests: [], createdAt: now, lastVersion: 0, pendingDeployId: null };

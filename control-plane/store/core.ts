@@ -1,9 +1,9 @@
 // The shared core of the store: the open dbs, the artifact files, the change log, and `write`, which runs
 // one LMDB transaction that may append log entries and moves the log head once it has committed.
 import { ChangeLog } from "./log.ts";
-import type { ArtifactFiles } from "./artifact-files.ts";
+import type { ArtifactFiles } from "../../core/artifacts/files.ts";
 import type { Dbs } from "./db.ts";
-import type { LogEntry, NewLogEntry } from "./types.ts";
+import type { LogEntry, NewLogEntry } from "../../core/change-log.ts";
 
 export type Append = (entry: NewLogEntry) => LogEntry;
 

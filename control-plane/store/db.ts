@@ -1,9 +1,9 @@
 // Opens the control plane's LMDB environment and its named dbs (the table in spec/replication.md, plus
 // the CP-local `deployments` db), with the key and value encoding of each. Artifacts are files
-// (artifact-files.ts); the `artifacts` db stays open for data dirs written by older versions.
+// (core/artifacts/files.ts); the `artifacts` db stays open for data dirs written by older versions.
 import { mkdirSync } from "node:fs";
 import { open, type Database, type RootDatabase } from "lmdb";
-import type { KvStoredEntry } from "../kv/semantics.ts";
+import type { KvStoredEntry } from "../../core/kv/semantics.ts";
 import type { FiringRecord, StoredMessage } from "../events/types.ts";
 import type { AppRecord, DeploymentRecord, RegionRecord, SecretRecord, VersionRecord } from "./types.ts";
 

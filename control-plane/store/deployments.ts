@@ -1,7 +1,8 @@
 // Deployments: the `prepare` and `activate` mutations (each with its log entry, in one transaction) and
 // the CP-local bookkeeping around them: acks per region, failure, supersession, when regions went active.
 import type { StoreCore } from "./core.ts";
-import type { DeploymentRecord, PreparedVersion, PreparePhases, RegionDeployRecord, VersionRef } from "./types.ts";
+import type { DeploymentRecord, RegionDeployRecord } from "./types.ts";
+import type { PreparedVersion, PreparePhases, VersionRef } from "../../core/change-log.ts";
 
 export type PrepareResult =
   | { ok: true; deployment: DeploymentRecord; superseded: string | null }

@@ -2,7 +2,7 @@
 // append `kv.put` / `kv.delete` in the same transaction. Expired entries are removed lazily, unlogged.
 import {
   getEntry, isExpired, listKeys, type KvListOptions, type KvListResult, type KvRangeReader, type KvStoredEntry, type KvWrite,
-} from "../kv/semantics.ts";
+} from "../../core/kv/semantics.ts";
 import type { StoreCore } from "./core.ts";
 import { kvKey, kvKeyName, kvNamespaceEnd } from "./keys.ts";
 

@@ -3,7 +3,7 @@
 import { EventEmitter } from "node:events";
 import type { Database } from "lmdb";
 import { Packr, Unpackr } from "msgpackr";
-import type { LogEntry, LogFrame, NewLogEntry } from "./types.ts";
+import type { LogEntry, LogFrame, NewLogEntry } from "../../core/change-log.ts";
 
 /** Plain msgpack maps (no records), so every frame stands alone and any msgpack decoder reads it. */
 const packr = new Packr({ useRecords: false });

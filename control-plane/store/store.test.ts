@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Store } from "./store.ts";
 import { removeDir, tempDir } from "../test/helpers.ts";
-import type { Manifest } from "./types.ts";
+import type { Manifest } from "../../core/manifest.ts";
 
 const dir = tempDir();
 let store = Store.open(dir);

@@ -2,7 +2,7 @@
 // deployments and the change log, and the artifacts as files under `<dir>/artifacts/` (older data dirs'
 // LMDB `artifacts` db is still read); durable across restarts. `Store.open(dir)` is the entry point.
 import { join } from "node:path";
-import { ArtifactFiles } from "./artifact-files.ts";
+import { ArtifactFiles } from "../../core/artifacts/files.ts";
 import { largeCodeSections } from "../../runtime/component-shape.ts";
 import { openDbs } from "./db.ts";
 import { StoreCore } from "./core.ts";
@@ -11,7 +11,7 @@ import { DeploymentStore } from "./deployments.ts";
 import { KvStore } from "./kv.ts";
 import { RegionStore } from "./regions.ts";
 import { SecretStore } from "./secrets.ts";
-import type { LogEntry } from "./types.ts";
+import type { LogEntry } from "../../core/change-log.ts";
 
 /** Recently uploaded (or read) artifacts kept in memory: the regions download an upload right after it. */
 const ARTIFACT_CACHE_BYTES = 256 * 1024 * 1024;

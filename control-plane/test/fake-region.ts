@@ -6,8 +6,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pack, unpack } from "msgpackr";
 import type { AppEvent, EventResult } from "../../runtime/events.ts";
-import { followLog, type LogFollower } from "../client/log-follower.ts";
-import type { LogEntry, LogFrame } from "../store/types.ts";
+import { followLog, type LogFollower } from "../../cli/client/log-follower.ts";
+import type { LogEntry, LogFrame } from "../../core/change-log.ts";
 import { call, REGION } from "./helpers.ts";
 
 export interface FakeRegionOptions {

@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { pack } from "msgpackr";
 import { call, REGION, removeDir, startCp, upload } from "./helpers.ts";
-import { KV_LIMITS } from "../kv/semantics.ts";
+import { KV_LIMITS } from "../../core/kv/semantics.ts";
 
 const cp = await startCp();
 

@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { request } from "undici";
 import { UnpackrStream } from "msgpackr";
-import type { LogEntry, LogFrame } from "../store/types.ts";
+import type { LogEntry, LogFrame } from "../../core/change-log.ts";
 import { call, REGION, removeDir, startCp, until, upload } from "./helpers.ts";
 
 const cp = await startCp({ pingMs: 100 });

@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { followLog } from "../client/log-follower.ts";
+import { followLog } from "../../cli/client/log-follower.ts";
 import { call, REGION, removeDir, startCp, tempDir, until, upload } from "./helpers.ts";
 
 const main = join(import.meta.dirname, "..", "main.ts");

@@ -6,9 +6,9 @@ import { createHash, type Hash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { Agent, request, type Dispatcher } from "undici";
 import { pack, unpack } from "msgpackr";
-import { ByteCollector } from "../../control-plane/http/byte-collector.ts";
-import { chunksOf, fromParts, PARTS_MEDIA_TYPE } from "../../control-plane/store/artifact-parts.ts";
-import type { PreparePhases } from "../../control-plane/store/types.ts";
+import { ByteCollector } from "../../core/byte-collector.ts";
+import { chunksOf, fromParts, PARTS_MEDIA_TYPE } from "../../core/artifacts/parts.ts";
+import type { PreparePhases } from "../../core/change-log.ts";
 import type { OutgoingQueueMessage } from "../../runtime/events.ts";
 
 export class CpError extends Error {
@@ -142,7 +142,7 @@ export class HttpControlPlane implements ControlPlaneApi {
     return { bytes: new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength), sha256: digest!, received };
   }
 
-  /** A response body read into one buffer (control-plane/http/byte-collector.ts), hashed as it streams when asked. */
+  /** A response body read into one buffer (core/byte-collector.ts), hashed as it streams when asked. */
   async #readBody(res: Dispatcher.ResponseData, what: string, hash: Hash | null): Promise<Uint8Array> {
     const body = new ByteCollector(Number(res.headers["content-length"] ?? NaN));
     try {

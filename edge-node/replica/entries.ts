@@ -1,12 +1,9 @@
 // The change-log entries a replica applies: their shapes are the control plane's
 // (control-plane/store/types.ts, per spec/replication.md); here are the guards a replica runs on
 // each decoded msgpack value of the stream, and the pool key of a replicated version.
-import type { LogEntry, PingFrame } from "../../control-plane/store/types.ts";
+import type { LogEntry, PingFrame } from "../../core/change-log.ts";
 
-export type {
-  ActivateEntry, AppDeleteEntry, KvDeleteEntry, KvPutEntry, LogEntry, PingFrame, PreparePhases, PrepareEntry, PreparedVersion, SecretDeleteEntry,
-  SecretPutEntry, VersionEntry, VersionRef,
-} from "../../control-plane/store/types.ts";
+export type { ActivateEntry, AppDeleteEntry, KvDeleteEntry, KvPutEntry, LogEntry, PingFrame, PreparePhases, PrepareEntry, PreparedVersion, SecretDeleteEntry, SecretPutEntry, VersionEntry, VersionRef } from "../../core/change-log.ts";
 export type KvEntry = Extract<LogEntry, { t: "kv.put" | "kv.delete" }>;
 
 export function isPing(v: unknown): v is PingFrame {

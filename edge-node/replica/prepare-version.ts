@@ -4,7 +4,7 @@
 // entry started ahead (speculative.ts), if it succeeded and is still loaded. A failure that retrying
 // cannot fix (hash mismatch, missing artifact, compile error) is a PrepareFailed; anything else (the
 // control plane unreachable) is thrown as it is, to be retried.
-import type { Manifest } from "../../sdk/build/index.ts";
+import type { Manifest } from "../../core/manifest.ts";
 import type { AppRegistry, Deployment } from "../apps.ts";
 import type { RegionStore } from "../store/region-store.ts";
 import { ArtifactMismatch, ensureArtifact, type ArtifactSource } from "./artifacts.ts";

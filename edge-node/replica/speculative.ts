@@ -6,7 +6,7 @@
 // upload (or a secret change, or app.delete), or not taken within `ttlMs`, is unloaded from the pool.
 // It is never routed and never written to the region store. One that failed is forgotten: the real
 // prepare tries again and reports its own error.
-import type { Manifest } from "../../sdk/build/index.ts";
+import type { Manifest } from "../../core/manifest.ts";
 import { versionKey } from "./entries.ts";
 import { prepareVersion, type AheadPrepares, type Prepared, type PrepareDeps } from "./prepare-version.ts";
 

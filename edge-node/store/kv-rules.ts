@@ -1,9 +1,9 @@
-// Where a region meets the KV rules: they are the control plane's (control-plane/kv/semantics.ts,
+// Where a region meets the KV rules: they are the control plane's (core/kv/semantics.ts,
 // shared by the primary and every replica); a broken rule there is a KvError with an HTTP status,
 // which the component host must see as `kv-error.invalid` naming the limit.
-import { KvError } from "../../control-plane/kv/semantics.ts";
+import { KvError } from "../../core/kv/semantics.ts";
 
-export * as rules from "../../control-plane/kv/semantics.ts";
+export * as rules from "../../core/kv/semantics.ts";
 
 /** An error the component host (runtime/host/outpost.ts) reports as `kv-error.<kvError>`. */
 export type GuestKvError = Error & { kvError: "invalid" | "unavailable"; status?: number };

@@ -1,7 +1,7 @@
 // Lazy removal of expired KV records from the region store (they already read as missing): a
 // periodic sweep removes a bounded batch, each one checked again inside the transaction, and only
 // records the log has caught up with (seq <= appliedSeq), so a later entry always rewrites them.
-import { isExpired } from "../../control-plane/kv/semantics.ts";
+import { isExpired } from "../../core/kv/semantics.ts";
 import type { RegionStore } from "./region-store.ts";
 
 /** Resolves the number of records removed. */

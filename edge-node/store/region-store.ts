@@ -8,8 +8,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { open, type Database, type RootDatabase } from "lmdb";
-import { ArtifactFiles } from "../../control-plane/store/artifact-files.ts";
-import type { Manifest } from "../../sdk/build/index.ts";
+import { ArtifactFiles } from "../../core/artifacts/files.ts";
+import type { Manifest } from "../../core/manifest.ts";
 import type { VersionRef } from "../replica/entries.ts";
 import type { KvRecord } from "./kv-keys.ts";
 import { KvStamps } from "./kv-stamps.ts";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { parseRoutePattern } from "../../sdk/config/routes.ts";
+import { parseRoutePattern } from "../../core/config/routes.ts";
 import { buildFixture } from "./apps.ts";
 import { ROOT, startNode, type Running } from "./process.ts";
 

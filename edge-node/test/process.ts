@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
-export const CLI = join(ROOT, "sdk", "cli", "bin.js");
+export const CLI = join(ROOT, "cli", "bin.js");
 
 export interface Running {
   url: string;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { ComponentApp } from "../../runtime/app.ts";
-import { validateComponent } from "../../runtime/validate.ts";
+import { validateComponent } from "../../core/component/validate.ts";
 import { buildCComponent } from "./build.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "outpost-c-hello-"));

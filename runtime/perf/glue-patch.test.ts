@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { transpile } from "@bytecodealliance/jco";
 import { ASYNC_EXPORTS, SUSPENDING_IMPORTS } from "../host/index.ts";
-import { validateComponent } from "../validate.ts";
+import { validateComponent } from "../../core/component/validate.ts";
 import { patchGlueText } from "./glue-patch.ts";
 
 const real = join(import.meta.dirname, "..", "..", "dist", "hello.wasm");
@@ -164,7 +164,7 @@ test("glue that is not jco's only gets nothing, and patching twice changes nothi
 });
 
 test("the real glue of the example: every sync host import is fast, none skipped, it loads", async () => {
-  if (!existsSync(real)) return console.log("  (skipped: run `node sdk/cli/bin.js build` to make dist/hello.wasm)");
+  if (!existsSync(real)) return console.log("  (skipped: run `node cli/bin.js build` to make dist/hello.wasm)");
   const bytes = readFileSync(real);
   const info = await validateComponent(bytes);
   const versioned = (iface: string, list: string[]) => list.find((i) => i.split("@")[0] === iface);

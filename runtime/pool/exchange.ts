@@ -3,7 +3,7 @@
 // The request body is kept (up to RETRY_BYTES) until the response starts, so when the thread dies
 // under it for another request's fault the request can be replayed on another thread.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ServeInfo } from "../app.ts";
+import type { ServeInfo } from "../../core/limits.ts";
 import { WINDOW, type FromWorker, type Pairs, type RequestHead } from "./protocol.ts";
 import type { ExchangeSink, RuntimeThread } from "./thread.ts";
 

@@ -8,15 +8,16 @@
 import { cpus } from "node:os";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
-import { DEFAULT_LIMITS, type AppLimits, type ServeInfo } from "../app.ts";
+import type { ServeInfo } from "../../core/limits.ts";
+import { appSpec, type AppSpecInput } from "../app-spec.ts";
 import type { AppEvent, EventResult, QueueSender } from "../events.ts";
 import { LRUCache } from "lru-cache";
 import { compileForThreads, compiledKey, forgetCompiled, recompile } from "../component.ts";
-import type { LogSink } from "../logs.ts";
+import type { LogSink } from "../../core/logs/line.ts";
 import { overrun } from "./cpu-meter.ts";
 import { Exchange } from "./exchange.ts";
 import { PoolEvent } from "./pool-event.ts";
-import type { AppSpec, KvModuleSpec, KvWrite, WorkerAppStats } from "./protocol.ts";
+import type { PostedApp, KvModuleSpec, KvWrite, WorkerAppStats } from "./protocol.ts";
 import { RuntimeThread } from "./thread.ts";
 
 /** A home thread busier than this share of the last 50 ms spills new requests to others. */
@@ -49,18 +50,12 @@ export interface PoolOptions {
   queue?: QueueSender;
 }
 
-export interface DeploySpec {
-  name: string;
+/** An app version to deploy (runtime/app-spec.ts) with its component's bytes. */
+export interface DeploySpec extends AppSpecInput {
   version: string;
   bytes: Uint8Array;
   /** The bytes' SHA-256 when the caller verified it (the artifact's hash): not hashed again. */
   sha256?: string;
-  vars?: Record<string, unknown>;
-  secrets?: Record<string, string>;
-  kvNamespaces?: Array<{ binding: string; id: string }>;
-  queues?: Array<{ binding: string; queue: string }>;
-  limits?: Partial<AppLimits>;
-  spares?: number;
   /**
    * Hands over the same bytes again, for a compile after the app's modules were evicted (e.g. from the
    * region store's artifact file). Given, the runtime writes no core module files for it.
@@ -70,7 +65,7 @@ export interface DeploySpec {
 
 export interface PoolApp {
   key: string;
-  spec: AppSpec;
+  spec: PostedApp;
   home: number;
   loadMs: number;
   /** The compiled form it uses (hash and memory limit); shared by apps with the same code. */
@@ -195,15 +190,11 @@ export class RuntimePool {
    * the same compiled modules (a config-only deploy or secret reload), else the one with fewest apps.
    */
   async deploy(d: DeploySpec): Promise<PoolApp> {
-    const limits: AppLimits = { ...DEFAULT_LIMITS, ...d.limits };
-    const memoryLimitBytes = limits.memoryMb * 1024 * 1024;
+    const app0 = appSpec(d);
+    const memoryLimitBytes = app0.limits.memoryMb * 1024 * 1024;
     const component = await compileForThreads(d.bytes, { cacheDir: this.#opts.cacheDir, memoryLimitBytes, sha256: d.sha256, moduleFiles: !d.reread });
     const key = `${d.name}@${d.version}`;
-    const spec: AppSpec = {
-      key, name: d.name, version: d.version, component,
-      vars: d.vars ?? {}, secrets: d.secrets ?? {}, kvNamespaces: d.kvNamespaces ?? [], queues: d.queues ?? [],
-      limits, spares: d.spares ?? 1,
-    };
+    const spec: PostedApp = { ...app0, key, version: d.version, component };
     const compiled = compiledKey(component.hash, memoryLimitBytes);
     const home = this.#homeFor(d.name, compiled);
     const t = performance.now();

@@ -3,27 +3,20 @@
 // consumed, and a sender keeps at most WINDOW bytes unacknowledged per request. Events (scheduled,
 // queue) travel whole in one message each way; their bodies are bounded by the queues' limits.
 import type { PostedComponent } from "../component.ts";
-import type { AppLimits, ServeInfo } from "../app.ts";
+import type { ServeInfo } from "../../core/limits.ts";
+import type { AppSpec } from "../app-spec.ts";
 import type { AppEvent, EventResult, OutgoingQueueMessage } from "../events.ts";
-import type { LogLine } from "../logs.ts";
+import type { LogLine } from "../../core/logs/line.ts";
 
 export const WINDOW = 1 << 20;
 
 export type Pairs = Array<[string, string]>;
 
-/** How a worker builds an app: everything ComponentApp needs except the backends. */
-export interface AppSpec {
+/** How a worker builds an app: the app (runtime/app-spec.ts) and its compiled component; the backends are the thread's. */
+export interface PostedApp extends AppSpec {
   key: string;          // `${name}@${version}`: one loaded version on a worker
-  name: string;
   version: string;
   component: PostedComponent;
-  vars: Record<string, unknown>;
-  secrets: Record<string, string>;
-  kvNamespaces: Array<{ binding: string; id: string }>;
-  queues: Array<{ binding: string; queue: string }>;
-  limits: AppLimits;
-  /** Idle instances kept ready for this app. */
-  spares: number;
 }
 
 /** A KV write a guest made on a worker thread, sent to the main thread, which owns the writes. */
@@ -48,7 +41,7 @@ export interface RequestHead {
 }
 
 export type ToWorker =
-  | { t: "load"; spec: AppSpec; warm: boolean }
+  | { t: "load"; spec: PostedApp; warm: boolean }
   | { t: "unload"; key: string }
   | { t: "request"; id: number; key: string; requestId: string; head: RequestHead }
   | { t: "body"; id: number; chunk: Uint8Array }

@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { OutgoingQueueMessage } from "../events.ts";
 import { QUEUES_UNAVAILABLE } from "../host/outpost.ts";
 import { METER_SLOTS } from "./cpu-meter.ts";
-import type { AppSpec, FromWorker, KvModuleSpec, KvWrite, ToWorker, WorkerAppStats } from "./protocol.ts";
+import type { PostedApp, FromWorker, KvModuleSpec, KvWrite, ToWorker, WorkerAppStats } from "./protocol.ts";
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
@@ -107,7 +107,7 @@ export class RuntimeThread {
   }
 
   /** Loads (and warms) an app version on this thread once; later calls share the same promise. */
-  load(spec: AppSpec, warm: boolean): Promise<void> {
+  load(spec: PostedApp, warm: boolean): Promise<void> {
     // A dead thread would never answer (post drops the message): fail instead of hanging the caller.
     if (!this.alive) return Promise.reject(new Error("the worker thread exited before it could load the app"));
     let p = this.loaded.get(spec.key);

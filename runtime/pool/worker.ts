@@ -11,7 +11,7 @@ import { IdleInstances } from "./idle-instances.ts";
 import { MessageRequest, MessageResponse } from "./message-http.ts";
 import type { QueueSender } from "../events.ts";
 import type { KvBackend } from "../host/outpost.ts";
-import type { AppSpec, FromWorker, KvModuleSpec, KvWrite, ToWorker } from "./protocol.ts";
+import type { PostedApp, FromWorker, KvModuleSpec, KvWrite, ToWorker } from "./protocol.ts";
 
 export interface WorkerData {
   meter: SharedArrayBuffer;
@@ -72,19 +72,13 @@ const kv = await kvBackend(data.kv);
 // Queue sends always go to the main thread: it has the pool's QueueSender, or refuses them.
 const queue: QueueSender = { send: (name, messages) => askMain((id) => ({ t: "queue", id, queue: name, messages })) };
 
-async function load(spec: AppSpec, warm: boolean): Promise<ComponentApp> {
-  const component = await fromPosted(spec.component);
+async function load(spec: PostedApp, warm: boolean): Promise<ComponentApp> {
+  const { key: _key, component: posted, ...appSpec } = spec;
+  const component = await fromPosted(posted);
   const app = new ComponentApp(component, {
-    name: spec.name,
-    version: spec.version,
-    vars: spec.vars,
-    secrets: spec.secrets,
-    kvNamespaces: spec.kvNamespaces,
-    queues: spec.queues,
+    ...appSpec,
     kv,
     queue,
-    limits: spec.limits,
-    spares: spec.spares,
     onLog: (line) => post({ t: "log", line }),
     cacheDir: data.cacheDir,
     meter,

@@ -9,7 +9,7 @@ import * as assert from "uvu/assert";
 import { buildCComponent } from "../../examples/c-hello/build.ts";
 import { ComponentApp, type AppOptions } from "../app.ts";
 import type { EventResult, OutgoingQueueMessage } from "../events.ts";
-import type { LogLine } from "../logs.ts";
+import type { LogLine } from "../../core/logs/line.ts";
 import { batch, buildEventsApp, cron, message, type EventsApp } from "./events-fixture.ts";
 
 type Ctx = { dir: string; app: EventsApp; logs: LogLine[] };

@@ -3,10 +3,10 @@
 // deploy of it needs: the component bytes, its queue producer bindings and its [limits].
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runtimeLimits } from "../../edge-node/apps.ts";
+import { appLimits } from "../../core/limits.ts";
 import { buildApp } from "../../sdk/build/index.ts";
 import { loadConfig } from "../../sdk/config/index.ts";
-import type { AppLimits } from "../app.ts";
+import type { AppLimits } from "../../core/limits.ts";
 import type { AppEvent, QueueEventMessage } from "../events.ts";
 
 export const FIXTURE = join(import.meta.dirname, "fixtures", "events-app");
@@ -23,7 +23,7 @@ export async function buildEventsApp(outDir: string): Promise<EventsApp> {
   return {
     bytes: new Uint8Array(await readFile(built.wasmPath)),
     queues: built.manifest.queues.producers,
-    limits: runtimeLimits(built.manifest.limits),
+    limits: appLimits(built.manifest.limits),
   };
 }
 

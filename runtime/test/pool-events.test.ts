@@ -10,7 +10,7 @@ import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { settleOutcomes, type EventResult, type OutgoingQueueMessage } from "../events.ts";
-import type { LogLine } from "../logs.ts";
+import type { LogLine } from "../../core/logs/line.ts";
 import { RuntimePool } from "../pool/pool.ts";
 import { batch, buildEventsApp, cron, message, type EventsApp } from "./events-fixture.ts";
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { AppSpec } from "../pool/protocol.ts";
+import type { PostedApp } from "../pool/protocol.ts";
 import { RuntimeThread } from "../pool/thread.ts";
 
 test("load on a thread whose worker exited rejects instead of hanging", async () => {
@@ -20,7 +20,7 @@ test("load on a thread whose worker exited rejects instead of hanging", async ()
     assert.is(thread.alive, false);
     assert.is(exits, 1);
     // Never posted: a dead thread is asked nothing, so the spec's other fields do not matter here.
-    const spec = { key: "app@v1" } as AppSpec;
+    const spec = { key: "app@v1" } as PostedApp;
     const outcome = await Promise.race([
       thread.load(spec, false).then(() => "loaded", (err: Error) => err.message),
       new Promise<string>((r) => setTimeout(() => r("still waiting after 10 s"), 10_000)),

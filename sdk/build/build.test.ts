@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { validateComponent } from "../../runtime/validate.ts";
+import { validateComponent } from "../../core/component/validate.ts";
 import { loadConfig } from "../config/index.ts";
 import { BuildError, buildApp, packageComponent, type BuildResult } from "./index.ts";
 import { loadJco } from "./toolchain.ts";

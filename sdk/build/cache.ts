@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ComponentInfo } from "../../runtime/validate.ts";
+import type { ComponentInfo } from "../../core/component/validate.ts";
 
 /** Bump when the pipeline changes in a way the other key parts do not capture. */
 const PIPELINE_VERSION = "outpost-componentize-1";

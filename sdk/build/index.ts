@@ -3,21 +3,21 @@
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import { checkWorld, ComponentError, validateComponent, type ComponentInfo } from "../../runtime/validate.ts";
-import type { AppConfig } from "../config/model.ts";
+import { checkWorld, ComponentError, validateComponent, type ComponentInfo } from "../../core/component/validate.ts";
+import type { AppConfig } from "../../core/config/model.ts";
 import { bundleApp } from "./bundle.ts";
 import { componentKey, lookupComponent, storeComponent, type CachedComponent, type CachedInfo } from "./cache.ts";
 import { componentizeJs, featuresFor } from "./componentize.ts";
 import type { SplicedEngine } from "./engine.ts";
 import { BuildError } from "./errors.ts";
-import { makeManifest, type Manifest } from "./manifest.ts";
+import { makeManifest } from "./manifest.ts";
+import type { Manifest } from "../../core/manifest.ts";
 import { mapPositions } from "./sourcemap.ts";
 import { StepTimer, type ProgressFn, type StepTiming } from "./steps.ts";
 import { versions } from "./toolchain.ts";
 import { WORLD, witDir } from "./wit.ts";
 
 export { BuildError } from "./errors.ts";
-export type { Manifest } from "./manifest.ts";
 export type { ProgressFn, StepTiming } from "./steps.ts";
 
 export interface BuildOptions {

@@ -1,37 +1,10 @@
-// The build manifest (`dist/<name>.manifest.json`): what a deploy needs to know about a component
-// besides its bytes. The format is documented in spec/build.md.
+// Writes the build manifest (core/manifest.ts) of a component from its config and build info.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AppConfig } from "../config/model.ts";
+import type { AppConfig } from "../../core/config/model.ts";
+import { MANIFEST_VERSION, type Manifest } from "../../core/manifest.ts";
 import type { CachedInfo } from "./cache.ts";
 import { versions } from "./toolchain.ts";
-
-export const MANIFEST_VERSION = 1;
-
-export interface Manifest {
-  manifestVersion: number;
-  name: string;
-  /** "js": built by `outpost build` from TypeScript/JavaScript; "prebuilt": from `--component`. */
-  kind: "js" | "prebuilt";
-  /** Hex sha256 of the component bytes. */
-  sha256: string;
-  /** Bytes. */
-  size: number;
-  imports: string[];
-  exports: string[];
-  language?: string;
-  compatibilityDate: string;
-  vars: Record<string, unknown>;
-  /** Names only; values never enter a build. */
-  secrets: string[];
-  kvNamespaces: AppConfig["kvNamespaces"];
-  queues: AppConfig["queues"];
-  crons: string[];
-  limits: AppConfig["limits"];
-  routes: AppConfig["routes"];
-  regions: string[] | null;
-  builtWith: { outpost: string; componentizeJs: string | null; jco: string };
-}
 
 const outpostVersion = (JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
 

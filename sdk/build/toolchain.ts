@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { loadJco as loadJcoModule } from "../../runtime/validate.ts";
+import { loadJco as loadJcoModule } from "../../core/component/validate.ts";
 
 export type Feature = "stdio" | "clocks" | "random" | "http" | "fetch-event";
 

@@ -4,10 +4,10 @@
 import { array, has, integer, knownKeys, matching, nameList, table } from "./checks.ts";
 import type { Table } from "./checks.ts";
 import type { FieldPath } from "./field-path.ts";
-import type { QueueConsumer, QueueProducer } from "./model.ts";
+import type { QueueConsumer, QueueProducer } from "../../core/config/model.ts";
 import type { Reporter } from "./report.ts";
-import { BINDING_NAME, CONSUMER_INTS, CONSUMER_KEYS, KV_ID, KV_KEYS, PRODUCER_KEYS, QUEUE_NAME, QUEUES_KEYS } from "./schema.ts";
-import type { IntRule, Syntax } from "./schema.ts";
+import { BINDING_NAME, CONSUMER_INTS, CONSUMER_KEYS, KV_ID, KV_KEYS, PRODUCER_KEYS, QUEUE_NAME, QUEUES_KEYS } from "../../core/config/schema.ts";
+import type { IntRule, Syntax } from "../../core/config/schema.ts";
 import { toPlain } from "./values.ts";
 
 /** A binding name and where it was declared. */

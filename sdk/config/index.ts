@@ -8,16 +8,16 @@ import { ConfigError, ConfigErrors } from "./errors.ts";
 import { checkLayer } from "./layer.ts";
 import type { Layer } from "./layer.ts";
 import { createLocator } from "./locate.ts";
-import type { AppConfig } from "./model.ts";
+import type { AppConfig } from "../../core/config/model.ts";
 import { Reporter } from "./report.ts";
 import { resolveConfig } from "./resolve.ts";
-import { ENV_NAME } from "./schema.ts";
+import { ENV_NAME } from "../../core/config/schema.ts";
 import { describeValue } from "./values.ts";
 
-export type { AppConfig, KvNamespace, Limits, QueueConsumer, QueueProducer, Route } from "./model.ts";
+export type { AppConfig, KvNamespace, Limits, QueueConsumer, QueueProducer, Route } from "../../core/config/model.ts";
 export { ConfigError, ConfigErrors } from "./errors.ts";
-export { DEFAULT_ROUTE, findRoute, matchRoute, normalizeHost, parseRoutePattern, routeMatches } from "./routes.ts";
-export { DEFAULT_COMPATIBILITY_DATE, DEFAULT_LIMITS } from "./schema.ts";
+export { DEFAULT_ROUTE, findRoute, matchRoute, normalizeHost, parseRoutePattern, routeMatches } from "../../core/config/routes.ts";
+export { DEFAULT_COMPATIBILITY_DATE, DEFAULT_LIMITS } from "../../core/config/schema.ts";
 
 /** The config file name `outpost` looks for in an app's directory. */
 export const CONFIG_FILE_NAME = "wrangler-like.toml";

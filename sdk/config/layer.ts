@@ -7,12 +7,12 @@ import type { BindingRef, KvSpec, QueuesSpec } from "./bindings.ts";
 import { array, has, integer, knownKeys, matching, nameList, string, table } from "./checks.ts";
 import type { Table } from "./checks.ts";
 import type { FieldPath } from "./field-path.ts";
-import type { Limits } from "./model.ts";
+import type { Limits } from "../../core/config/model.ts";
 import type { Reporter } from "./report.ts";
-import { parseRoutePattern } from "./routes.ts";
-import type { Route } from "./routes.ts";
-import { APP_NAME, DEFAULT_LIMITS, ENV_KEYS, INHERITED_KEYS, LIMITS, MAIN_EXTENSIONS, REGION_NAME, ROUTE_KEYS, TOP_LEVEL_KEYS, TRIGGERS_KEYS } from "./schema.ts";
-import type { InheritedKey } from "./schema.ts";
+import { parseRoutePattern } from "../../core/config/routes.ts";
+import type { Route } from "../../core/config/routes.ts";
+import { APP_NAME, DEFAULT_LIMITS, ENV_KEYS, INHERITED_KEYS, LIMITS, MAIN_EXTENSIONS, REGION_NAME, ROUTE_KEYS, TOP_LEVEL_KEYS, TRIGGERS_KEYS } from "../../core/config/schema.ts";
+import type { InheritedKey } from "../../core/config/schema.ts";
 import { describeValue, temporalKind } from "./values.ts";
 
 /** The fields that declare bindings, by the key an env replaces them under. */

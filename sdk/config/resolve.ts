@@ -7,11 +7,11 @@ import { resolve as resolvePath } from "node:path";
 import { formatPath } from "./field-path.ts";
 import type { FieldPath } from "./field-path.ts";
 import type { BindingGroup, Layer } from "./layer.ts";
-import type { AppConfig } from "./model.ts";
+import type { AppConfig } from "../../core/config/model.ts";
 import type { Reporter } from "./report.ts";
-import { DEFAULT_ROUTE } from "./routes.ts";
-import { APP_NAME, DEFAULT_COMPATIBILITY_DATE, DEFAULT_LIMITS } from "./schema.ts";
-import type { InheritedKey } from "./schema.ts";
+import { DEFAULT_ROUTE } from "../../core/config/routes.ts";
+import { APP_NAME, DEFAULT_COMPATIBILITY_DATE, DEFAULT_LIMITS } from "../../core/config/schema.ts";
+import type { InheritedKey } from "../../core/config/schema.ts";
 
 export type ResolveOptions = { file: string; dir: string; checkFiles: boolean };
 

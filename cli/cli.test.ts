@@ -1,0 +1,131 @@
+// Tests the `outpost` CLI as a user runs it, in child processes: help, the Node 26 re-exec from an older
+// Node, `init`, `build` (human and --json, fresh and cached), how errors are printed, and the cloud
+// commands' argument checks (their end-to-end tests are in cloud.e2e.test.ts).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadJco } from "../core/component/validate.ts";
+
+const bin = join(import.meta.dirname, "bin.js");
+const tmp = mkdtempSync(join(tmpdir(), "outpost-cli-test-"));
+const systemNode = ["/usr/bin/node", "/usr/local/bin/node"].find(existsSync);
+
+function outpost(args: string[], opts: { cwd?: string; node?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(opts.node ?? process.execPath, [bin, ...args], {
+    cwd: opts.cwd ?? tmp,
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0", OUTPOST_DEBUG: "", ...opts.env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test("--help lists the commands", () => {
+  const r = outpost(["--help"]);
+  assert.is(r.code, 0);
+  for (const cmd of ["init", "build", "dev"]) assert.match(r.stdout, new RegExp(`^  ${cmd} `, "m"));
+  assert.match(outpost(["build", "--help"]).stdout, "--component <path.wasm>");
+});
+
+test("the cloud commands are listed and refuse bad arguments before calling anything", () => {
+  const help = outpost(["--help"]);
+  for (const cmd of ["up", "deploy", "versions", "rollback", "kv", "tail", "status", "bench"]) assert.match(help.stdout, new RegExp(`^  ${cmd} `, "m"));
+  assert.match(outpost(["deploy", "--help"]).stdout, "--percent <n>");
+  assert.match(outpost(["kv", "--help"]).stdout, "OUTPOST_CONTROL_PLANE");
+  const cases: [string[], string][] = [
+    [["kv"], "missing the kv command: use one of get, put, list, delete"],
+    [["kv", "fetch", "NS"], 'unknown kv command "fetch"'],
+    [["kv", "get", "NS"], "outpost kv get needs a key"],
+    [["kv", "put", "NS", "k", "v", "--metadata", "{nope"], "--metadata must be JSON"],
+    [["deploy", "--percent", "0"], "--percent must be an integer from 1 to 100"],
+    [["deploy", "--gradual"], "--gradual needs the new version's share of traffic"],
+    [["rollback", "latest"], 'the version must be a number like 3 or v3, got "latest"'],
+    [["up", "--port-base", "70000"], "--port-base must be an integer from 1 to"],
+  ];
+  for (const [args, message] of cases) {
+    const r = outpost(args[0] === "up" ? args : [...args, "--token", "t", "--control-plane", "http://127.0.0.1:9"]);
+    assert.is(r.code, 1, args.join(" "));
+    assert.match(r.stderr, message);
+  }
+});
+
+test("an older Node re-executes the CLI with the node@26 package, forwarding the exit code", () => {
+  if (!systemNode || Number(spawnSync(systemNode, ["-p", "process.versions.node.split('.')[0]"], { encoding: "utf8" }).stdout) >= 26) {
+    console.log("  (skipped: no Node older than 26 on this machine)");
+    return;
+  }
+  const ok = outpost(["--version"], { node: systemNode });
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /^outpost \d+\.\d+\.\d+/);
+  const bad = outpost(["frobnicate"], { node: systemNode });
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, 'error: unknown command "frobnicate"');
+});
+
+test("without Node 26 anywhere, says how to get it", () => {
+  if (!systemNode) return;
+  const lonely = join(tmp, "lonely", "cli");
+  mkdirSync(lonely, { recursive: true });
+  copyFileSync(bin, join(lonely, "bin.js"));
+  writeFileSync(join(tmp, "lonely", "package.json"), `{ "type": "module" }`);
+  const r = spawnSync(systemNode, [join(lonely, "bin.js"), "--help"], { encoding: "utf8" });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, "Outpost needs Node 26 or newer (JSPI); found v");
+  assert.match(r.stderr, `Run \`npm install\` in ${join(tmp, "lonely")}`);
+});
+
+test("errors are one line, no stack, exit 1; --json adds a JSON error on stdout", () => {
+  const r = outpost(["build", "--bogus"]);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /^error: Unknown option '--bogus'/);
+  assert.not.match(r.stderr, /\n\s+at /);
+  const missing = outpost(["build", "--json", "--config", join(tmp, "nope.toml")]);
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, "error: ");
+  assert.match(JSON.parse(missing.stdout).error.message, "nope.toml");
+});
+
+const app = join(tmp, "My App");
+
+test("init creates a project and refuses a non-empty directory", () => {
+  const r = outpost(["init", app]);
+  assert.is(r.code, 0, r.stderr);
+  for (const f of ["src/index.ts", "wrangler-like.toml", "tsconfig.json", ".gitignore"]) assert.ok(existsSync(join(app, f)), f);
+  const toml = readFileSync(join(app, "wrangler-like.toml"), "utf8");
+  assert.match(toml, 'name = "my-app"');
+  assert.match(toml, `compatibility_date = "${new Date().toISOString().slice(0, 10)}"`);
+  assert.match(toml, 'GREETING = "Hello from Outpost"');
+  assert.match(readFileSync(join(app, "src/index.ts"), "utf8"), "satisfies Worker<Env>");
+  assert.match(readFileSync(join(app, ".gitignore"), "utf8"), "dist/");
+  const again = outpost(["init", app]);
+  assert.is(again.code, 1);
+  assert.match(again.stderr, /^error: .*My App is not empty/);
+});
+
+test("build prints its steps and outputs; --json gives the result; the rebuild is cached", () => {
+  const r = outpost(["build"], { cwd: app });
+  assert.is(r.code, 0, r.stderr);
+  for (const step of ["bundle", "wizer", "component-new", "validate"]) assert.match(r.stdout, new RegExp(`✓ ${step} +[\\d.]+ m?s`));
+  assert.match(r.stdout, /dist\/my-app\.wasm +\d+\.\d MiB/);
+  assert.match(r.stdout, "dist/my-app.manifest.json");
+  assert.not.match(r.stdout, "\x1b[", "no colors when not on a TTY");
+  const j = outpost(["build", "--json"], { cwd: app });
+  assert.is(j.code, 0, j.stderr);
+  const result = JSON.parse(j.stdout);
+  assert.is(result.cached, true);
+  assert.is(result.manifest.name, "my-app");
+  assert.is(result.wasmPath, join(app, "dist", "my-app.wasm"));
+  assert.ok(Array.isArray(result.steps));
+});
+
+test("build --component refuses a core module with what to do", async () => {
+  const jco = await loadJco();
+  writeFileSync(join(tmp, "core.wasm"), await jco.parse("(module)"));
+  const r = outpost(["build", "--component", join(tmp, "core.wasm")], { cwd: app });
+  assert.is(r.code, 1);
+  assert.match(r.stderr, "this is a core wasm module, not a component; wrap it with `jco new`");
+});
+
+test.run();

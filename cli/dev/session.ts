@@ -1,0 +1,144 @@
+// A development session (`outpost dev`): a local control plane and one edge region ("dev"), both in
+// this process, with their state under `.outpost/dev/` (KV, queues and secrets persist between
+// sessions, as with `wrangler dev`). It builds the project and deploys it through the control plane
+// like `outpost deploy` does, so KV, queues, crons and secrets behave as on the edge; on every source
+// change it rebuilds and swaps the new version in while requests in flight finish on the old one. A
+// failed rebuild keeps the last good version. `/__outpost/scheduled` runs scheduled() by hand.
+import { randomBytes } from "node:crypto";
+import type { Server } from "node:http";
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { ControlPlaneClient } from "../client/api-client.ts";
+import { startControlPlane } from "../../control-plane/server.ts";
+import type { AppRegistry } from "../../edge-node/apps.ts";
+import { startEdgeNode } from "../../edge-node/node.ts";
+import type { LogSink } from "../../core/logs/line.ts";
+import { loadConfig, type AppConfig } from "../../sdk/config/index.ts";
+import { buildApp, type BuildResult } from "../../sdk/build/index.ts";
+import { devSecrets } from "./dev-vars.ts";
+import { watchSources } from "./watch.ts";
+
+export interface DevOptions {
+  configPath: string;
+  env?: string;
+  port: number;
+  host?: string;
+  watch?: boolean;
+  /** Runtime worker threads (default: one per core). */
+  threads?: number;
+  onLog: LogSink;
+  /** Progress and status messages for the user. */
+  say(message: string): void;
+  onBuild?(result: BuildResult, ms: number): void;
+}
+
+export interface DevSession {
+  url: string;
+  /** The session's own control plane (KV, queues, crons, secrets). */
+  controlPlaneUrl: string;
+  server: Server;
+  registry: AppRegistry;
+  rebuild(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const token = () => randomBytes(24).toString("base64url");
+
+async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`outpost dev: ${what} did not happen within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function startDev(opts: DevOptions): Promise<DevSession> {
+  let config: AppConfig = await loadConfig(opts.configPath, { env: opts.env });
+  const devDir = join(config.dir, ".outpost", "dev");
+  // Fresh tokens per session: nothing outside this process talks to the dev control plane.
+  const cp = await startControlPlane({
+    dataDir: join(devDir, "control-plane"), port: 0, host: "127.0.0.1",
+    env: { OUTPOST_ADMIN_TOKEN: token(), OUTPOST_REGION_TOKEN: token() },
+    events: { print: (text) => opts.say(text) },
+  });
+  const host = opts.host ?? "127.0.0.1";
+  let node;
+  try {
+    node = await startEdgeNode({
+      region: "dev", host, port: opts.port, controlPlane: cp.url, regionToken: cp.regionToken,
+      dataDir: join(devDir, "region"), cacheDir: join(config.dir, ".outpost", "cache"), threads: opts.threads,
+      devTriggers: true, onLog: opts.onLog, say: () => undefined,
+    });
+  } catch (err) {
+    await cp.close();
+    throw err;
+  }
+  const { registry, replica } = node;
+  const client = new ControlPlaneClient(cp.url, cp.adminToken);
+
+  let lastSecrets: Record<string, string> | null = null;
+  const deploy = async () => {
+    const t = performance.now();
+    config = await loadConfig(opts.configPath, { env: opts.env });
+    const result = await buildApp(config, { onProgress: (step, ms) => { if (ms === undefined) opts.say(`  ${step}...`); } });
+    const { secrets, missing } = devSecrets(config.dir, config.secrets);
+    if (missing.length) opts.say(`warning: no value for secret(s) ${missing.join(", ")}; put them in .dev.vars`);
+    const name = result.manifest.name;
+    const stored = lastSecrets ?? Object.fromEntries((await client.secrets(name).catch(() => ({ secrets: [] }))).secrets.map((s) => [s.name, "\0unknown"]));
+    for (const [k, v] of Object.entries(secrets)) if (stored[k] !== v) await client.secretPut(name, k, v);
+    for (const k of Object.keys(stored)) if (!(k in secrets)) await client.secretDelete(name, k);
+    const secretsChanged = JSON.stringify(secrets) !== JSON.stringify(lastSecrets);
+    lastSecrets = secrets;
+
+    const upload = await client.uploadVersion(name, result.manifest, await readFile(result.wasmPath));
+    const current = registry.active(name);
+    if (!upload.created && !secretsChanged && current?.versions.length === 1 && current.versions[0].deployment.version.split("+")[0] === String(upload.version)) {
+      opts.say(`${config.name} is unchanged (version ${upload.version})`);
+      return;
+    }
+    const d = await client.deploy(name, [{ version: upload.version }], { wait: true });
+    if (d.state !== "active") throw new Error(`version ${upload.version} did not go live: ${d.error ?? d.state}`);
+    await until(`version ${upload.version} serving`, () => registry.active(name)?.id === d.deployId, 30_000);
+    opts.onBuild?.(result, performance.now() - t);
+    opts.say(`${config.name} version ${upload.version} is live (${Math.round(performance.now() - t)} ms${result.cached ? ", cached build" : ""})`);
+  };
+
+  try {
+    await until("the dev region's sync with its control plane", () => replica!.status().connected, 30_000);
+    await deploy();
+  } catch (err) {
+    await node.close();
+    await client.close();
+    await cp.close();
+    throw err;
+  }
+
+  let building: Promise<void> | null = null;
+  let again = false;
+  const rebuild = async (): Promise<void> => {
+    if (building) { again = true; return building; }
+    building = (async () => {
+      do {
+        again = false;
+        try { await deploy(); } catch (err) { opts.say(`rebuild failed, still serving the last good version:\n${(err as Error).message}`); }
+      } while (again);
+    })().finally(() => { building = null; });
+    return building;
+  };
+  const watched = { sourceDir: dirname(config.main), files: [config.file, join(config.dir, ".dev.vars")] };
+  const watcher = opts.watch === false ? null : watchSources(watched, (file) => { opts.say(`changed: ${file}`); void rebuild(); });
+
+  return {
+    url: node.url,
+    controlPlaneUrl: cp.url,
+    server: node.server,
+    registry,
+    rebuild,
+    async close() {
+      watcher?.close();
+      await node.close();
+      await client.close();
+      await cp.close();
+    },
+  };
+}
