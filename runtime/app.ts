@@ -12,6 +12,7 @@ import { appSpec, type AppSpecInput } from "./app-spec.ts";
 import { compileComponent, type CompiledComponent } from "./component.ts";
 import type { AppEvent, EventResult, QueueSender } from "./events.ts";
 import type { KvBackend } from "./host/outpost.ts";
+import { hostError } from "./http-host.ts";
 import { LimitError, responder, toIncomingRequest } from "./http-bridge.ts";
 import { Instance, type InstanceOptions } from "./instance.ts";
 import { CpuExceeded, type CpuMeter } from "./pool/cpu-meter.ts";
@@ -202,11 +203,7 @@ export class ComponentApp {
   async #serve(req: IncomingMessage, res: ServerResponse, requestId: string, seq: number): Promise<ServeInfo> {
     this.stats.requests++;
     const fail = (status: number, message: string, limit?: ServeInfo["limit"]): ServeInfo => {
-      if (res.headersSent) res.destroy();
-      else {
-        res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "x-outpost-error": limit ?? "1", "x-outpost-request-id": requestId });
-        res.end(message + "\n");
-      }
+      hostError(res, status, message, requestId, limit);
       return { status, limit };
     };
     const declared = Number(req.headers["content-length"] ?? 0);

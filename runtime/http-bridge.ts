@@ -3,17 +3,12 @@
 // to the ServerResponse as soon as the response-outparam is set, streaming its body.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Fields } from "./host/fields.ts";
+import { pairs } from "./http-host.ts";
 import { IncomingBody, IncomingRequest, ResponseOutparam, type OutgoingResponse, type OutparamResult } from "./host/http-types.ts";
 
 export class LimitError extends Error {
   readonly status: number;
   constructor(status: number, message: string) { super(message); this.status = status; }
-}
-
-function pairs(raw: string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
-  return out;
 }
 
 async function* limited(req: IncomingMessage, maxBytes: number): AsyncGenerator<Uint8Array> {

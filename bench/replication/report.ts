@@ -25,7 +25,7 @@ export interface ReplicationReport {
   problems: string[];
 }
 
-/** The phases a region reports with its ack (control-plane/store/types.ts PreparePhases). */
+/** The phases a region reports with its ack (core/change-log.ts PreparePhases). */
 const PHASES: Array<[string, string]> = [
   ["fetchMs", "artifact download"],
   ["verifyMs", "hash check + store write"],

@@ -5,6 +5,7 @@ import { request } from "undici";
 import { UnpackrStream } from "msgpackr";
 import { pipeline } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { Backoff } from "../../core/backoff.ts";
 import type { LogFrame } from "../../core/change-log.ts";
 
 export interface FollowLogOptions {
@@ -30,17 +31,10 @@ export interface LogFollower {
   done: Promise<void>;
 }
 
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
-  const base = Math.min(maxMs, initialMs * 2 ** attempt);
-  return Math.round(base / 2 + Math.random() * (base / 2));
-}
-
 export function followLog(options: FollowLogOptions): LogFollower {
   const stop = new AbortController();
-  const initial = options.initialBackoffMs ?? 100;
-  const max = options.maxBackoffMs ?? 5000;
+  const backoff = new Backoff({ min: options.initialBackoffMs, max: options.maxBackoffMs });
   const run = async () => {
-    let attempt = 0;
     while (!stop.signal.aborted) {
       const params = new URLSearchParams({ from: String(options.from()) });
       if (options.region) params.set("region", options.region);
@@ -54,7 +48,7 @@ export function followLog(options: FollowLogOptions): LogFollower {
         if (res.statusCode !== 200) {
           detail = `GET /v1/log answered ${res.statusCode}: ${await res.body.text()}`;
         } else {
-          attempt = 0;
+          backoff.reset();
           options.onState?.("connected");
           // pipeline: a destroyed body (stop, idle timeout, reset) also ends the decoder and the loop below.
           const frames = pipeline(res.body, new UnpackrStream({ useRecords: false, mapsAsObjects: true }), () => {});
@@ -66,7 +60,7 @@ export function followLog(options: FollowLogOptions): LogFollower {
       }
       if (stop.signal.aborted) break;
       options.onState?.("disconnected", detail);
-      await sleep(backoffDelay(attempt++, initial, max), undefined, { signal: stop.signal }).catch(() => {});
+      await sleep(backoff.next(), undefined, { signal: stop.signal }).catch(() => {});
     }
   };
   const done = run();

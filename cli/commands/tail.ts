@@ -5,7 +5,7 @@
 // unknown app ends it (exit 1).
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError } from "../client/api-client.ts";
-import { backoffDelay } from "../client/log-follower.ts";
+import { Backoff } from "../../core/backoff.ts";
 import { formatLogLine, type LogLine } from "../../core/logs/line.ts";
 import type { CommandArgs, OptionsConfig } from "../command.ts";
 import { appNameFor, withClient } from "../cloud/connect.ts";
@@ -75,10 +75,10 @@ export async function run(args: CommandArgs): Promise<number> {
     return await withClient(args, async (client, target) => {
       const tag = regionTagger(out);
       out.info(out.dim(`tailing ${app} from every region of ${target.url} (Ctrl-C to stop)`));
-      let attempt = 0;
+      const backoff = new Backoff({ min: 250 });
       let lostAt = 0;
       const opened = () => {
-        attempt = 0;
+        backoff.reset();
         if (lostAt) notice(`tail: reconnected to ${target.url} after ${((Date.now() - lostAt) / 1000).toFixed(1)} s; lines logged meanwhile are not replayed`);
         lostAt = 0;
       };
@@ -95,7 +95,7 @@ export async function run(args: CommandArgs): Promise<number> {
           why = (err as Error).message;
         }
         if (stop.signal.aborted) break;
-        const delay = backoffDelay(attempt++, 250, 5_000);
+        const delay = backoff.next();
         if (!lostAt) notice(`tail: lost the control plane at ${target.url}: ${why}; reconnecting (Ctrl-C to stop)`);
         lostAt ||= Date.now();
         await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);

@@ -16,7 +16,7 @@ export interface ActiveApp {
 
 /**
  * The version that speaks for a version set (events run on it): the regions' own rule
- * (edge-node/apps.ts), so the control plane and a region agree on which version that is.
+ * (core/largest-share.ts), so the control plane and a region agree on which version that is.
  */
 export const primaryVersion = (versions: readonly { version: number; percent: number }[]): number => largestShare(versions).version;
 

@@ -83,17 +83,6 @@ export const CONSUMER_INTS = {
  * does. `route` and `routes` count as the one key `routes`. `name` is not inherited: it defaults to
  * `<top name>-<env name>`.
  */
-export const INHERITED_KEYS = [
-  "main",
-  "compatibility_date",
-  "routes",
-  "vars",
-  "secrets",
-  "kv_namespaces",
-  "queues",
-  "triggers",
-  "limits",
-  "regions",
-] as const;
+export type InheritedKey = Exclude<(typeof TOP_LEVEL_KEYS)[number], "name" | "route" | "env">;
 
-export type InheritedKey = (typeof INHERITED_KEYS)[number];
+export const INHERITED_KEYS: readonly InheritedKey[] = TOP_LEVEL_KEYS.filter((k): k is InheritedKey => k !== "name" && k !== "route" && k !== "env");

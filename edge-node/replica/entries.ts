@@ -1,5 +1,5 @@
-// The change-log entries a replica applies: their shapes are the control plane's
-// (control-plane/store/types.ts, per spec/replication.md); here are the guards a replica runs on
+// The change-log entries a replica applies: their shapes are shared with the control plane
+// (core/change-log.ts, per spec/replication.md); here are the guards a replica runs on
 // each decoded msgpack value of the stream, and the pool key of a replicated version.
 import type { LogEntry, PingFrame } from "../../core/change-log.ts";
 

@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { PassThrough } from "node:stream";
 import { pack } from "msgpackr";
-import { Backoff } from "./backoff.ts";
+import { Backoff } from "../../core/backoff.ts";
 import { LogFollower } from "./log-follower.ts";
 import { ProgressReporter } from "./progress.ts";
 

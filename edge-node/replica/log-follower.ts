@@ -8,7 +8,7 @@
 // applied seq.
 import { UnpackrStream } from "msgpackr";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Backoff } from "./backoff.ts";
+import { Backoff } from "../../core/backoff.ts";
 import { decidesOnLater, type ApplyContext } from "./catch-up.ts";
 import type { ControlPlaneApi } from "./cp-client.ts";
 import { hasSeq, isPing } from "./entries.ts";
@@ -23,7 +23,8 @@ export interface FollowerOptions {
   appliedSeq(): number;
   apply(entry: { seq: number; t: string }, ctx: ApplyContext): Promise<unknown>;
   onPing?(head: number): void;
-  onState?(s: { connected: boolean; error?: string; retryMs?: number; from?: number }): void;
+  /** `head`: the log's head when the stream opened (the control plane's `x-outpost-head`). */
+  onState?(s: { connected: boolean; error?: string; retryMs?: number; from?: number; head?: number }): void;
   backoff?: Backoff;
 }
 
@@ -66,7 +67,7 @@ export class LogFollower {
     const from = this.#o.appliedSeq() + 1;
     const body = await this.#o.cp.openLog(from, this.#o.region.name, signal);
     onOpen();
-    this.#o.onState?.({ connected: true, from });
+    this.#o.onState?.({ connected: true, from, head: body.head });
     const frames = new UnpackrStream({ mapsAsObjects: true });
     body.on("error", (err) => frames.destroy(err));
     body.pipe(frames);

@@ -4,6 +4,7 @@
 // under it for another request's fault the request can be replayed on another thread.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServeInfo } from "../../core/limits.ts";
+import { hostError, pairs } from "../http-host.ts";
 import { WINDOW, type FromWorker, type Pairs, type RequestHead } from "./protocol.ts";
 import type { ExchangeSink, RuntimeThread } from "./thread.ts";
 
@@ -12,12 +13,6 @@ const RETRY_BYTES = 1 << 20;
 let nextId = 0;
 /** Numbers exchanges and events alike: a thread's sinks and the watchdog's culprit share one id space. */
 export const nextExchangeId = () => ++nextId;
-
-function pairs(raw: string[]): Pairs {
-  const out: Pairs = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
-  return out;
-}
 
 export class Exchange implements ExchangeSink {
   readonly id = nextExchangeId();
@@ -133,12 +128,8 @@ export class Exchange implements ExchangeSink {
   #fail(status: number, message: string, limit?: string): void {
     const res = this.#res;
     this.#responded = true;
-    if (res.headersSent) res.destroy();
-    else {
-      this.#info.status = status;
-      res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "x-outpost-error": limit ?? "1", "x-outpost-request-id": this.#requestId });
-      res.end(message + "\n");
-    }
+    if (!res.headersSent) this.#info.status = status;
+    hostError(res, status, message, this.#requestId, limit);
   }
 
   #abort(reason: string): void {

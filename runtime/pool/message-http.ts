@@ -4,6 +4,7 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { pairs } from "../http-host.ts";
 import { WINDOW, type FromWorker, type Pairs, type RequestHead } from "./protocol.ts";
 
 export class MessageRequest extends Readable {
@@ -64,11 +65,8 @@ export class MessageResponse extends EventEmitter {
 
   writeHead(status: number, headers: Record<string, string> | string[]): this {
     this.statusCode = status;
-    const pairs: Pairs = [];
-    if (Array.isArray(headers)) for (let i = 0; i < headers.length; i += 2) pairs.push([headers[i], headers[i + 1]]);
-    else for (const [k, v] of Object.entries(headers)) pairs.push([k, v]);
     this.headersSent = true;
-    this.#post({ t: "head", id: this.id, status, headers: pairs });
+    this.#post({ t: "head", id: this.id, status, headers: Array.isArray(headers) ? pairs(headers) : Object.entries(headers) });
     return this;
   }
 

@@ -1,5 +1,5 @@
-// The reconnect delay of a replica (spec/replication.md): 100 ms doubling to 5 s, with jitter
-// (each delay drawn uniformly from its upper half), back to the start after a good connection.
+// A reconnect delay (spec/replication.md): 100 ms doubling to 5 s by default, with jitter (each delay
+// drawn uniformly from its upper half), back to the start after a good connection.
 
 export class Backoff {
   readonly min: number;
