@@ -7,17 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { positive, count } from "../testkit/assert.ts";
 import type { Summary } from "./lib/stats.ts";
 import type { NodeReport } from "./node/report.ts";
 
 const BENCH = join(import.meta.dirname, "node.ts");
 
-function positive(what: string, x: unknown): void {
-  assert.ok(typeof x === "number" && Number.isFinite(x) && x > 0, `${what} should be a finite positive number, got ${x}`);
-}
-function count(what: string, x: unknown): void {
-  assert.ok(typeof x === "number" && Number.isInteger(x) && x >= 0, `${what} should be a count ≥ 0, got ${x}`);
-}
 function summary(what: string, s: Summary, n?: number): void {
   for (const k of ["p50", "p99", "min", "max", "mean"] as const) positive(`${what} latency.${k}`, s[k]);
   assert.ok(s.min <= s.p50 && s.p50 <= s.p99 && s.p99 <= s.max, `${what}: percentiles out of order`);

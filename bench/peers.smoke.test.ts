@@ -8,13 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { positive } from "../testkit/assert.ts";
 import type { PeersReport, Spread } from "./peers/report.ts";
 
 const BENCH = join(import.meta.dirname, "peers.ts");
 
-function positive(what: string, x: unknown): void {
-  assert.ok(typeof x === "number" && Number.isFinite(x) && x > 0, `${what} should be a finite positive number, got ${x}`);
-}
 
 function spreadOk(what: string, s: Spread): void {
   for (const k of ["median", "min", "max", "n"] as const) positive(`${what}.${k}`, s[k]);

@@ -8,13 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { positive } from "../testkit/assert.ts";
 import type { ReplicationReport } from "./replication/report.ts";
 
 const BENCH = join(import.meta.dirname, "replication.ts");
 
-function positive(what: string, x: unknown): void {
-  assert.ok(typeof x === "number" && Number.isFinite(x) && x > 0, `${what} should be a finite positive number, got ${x}`);
-}
 
 function nonNegative(what: string, x: unknown): void {
   assert.ok(typeof x === "number" && Number.isFinite(x) && x >= 0, `${what} should be a finite number ≥ 0, got ${x}`);

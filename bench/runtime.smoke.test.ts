@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { positive } from "../testkit/assert.ts";
 import { exampleUnavailable } from "./runtime/component-source.ts";
 import type { Metric } from "./runtime/metric.ts";
 import type { RuntimeReport } from "./runtime/report.ts";
@@ -26,9 +27,6 @@ const EXPECTED = [
 ];
 const BUILD_IDS = ["build.cold", "build.engine-warm", "build.cached"];
 
-function positive(what: string, x: unknown): void {
-  assert.ok(typeof x === "number" && Number.isFinite(x) && x > 0, `${what} should be a finite positive number, got ${x}`);
-}
 
 const why = COMPONENT ? null : exampleUnavailable(EXAMPLE);
 if (why) {

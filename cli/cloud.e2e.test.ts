@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { eventually } from "../testkit/wait.ts";
 import { isAlive, type UpState } from "./cloud/up-state.ts";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -50,16 +51,6 @@ async function release(url: string): Promise<string | null> {
   const res = await request(`${url}/kv/release`);
   const body = (await res.body.json()) as { release?: string };
   return res.statusCode === 200 ? (body.release ?? null) : null;
-}
-
-async function eventually(what: string, fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try { if (await fn()) return; } catch (err) { last = err; }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.unreachable(`${what} did not happen within ${ms} ms${last ? `: ${(last as Error).message}` : ""}`);
 }
 
 const releases = (ctx: Ctx) => Promise.all(ctx.state.regions.map((r) => release(r.url)));

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { buildFixture } from "../edge-node/test/apps.ts";
+import { buildFixture } from "../testkit/apps.ts";
 import { compileComponent } from "./component.ts";
 import { componentShape, largeCodeSections } from "./component-shape.ts";
 

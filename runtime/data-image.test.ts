@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "@bytecodealliance/jco";
-import { buildFixture } from "../edge-node/test/apps.ts";
+import { buildFixture } from "../testkit/apps.ts";
 import { compileComponent } from "./component.ts";
 import { componentShape } from "./component-shape.ts";
 import { splitDataImage, writeImage, type SplitModule } from "./data-image.ts";

@@ -1,8 +1,8 @@
-// A control plane and edge regions for a bench: edge-node/test/cluster.ts's Cluster (each a real process on
+// A control plane and edge regions for a bench: testkit/cluster.ts's Cluster (each a real process on
 // 127.0.0.1 with its own data and transpile cache), started with `--quiet` regions. If the bench dies
 // before stop() (an error, Ctrl-C), every process still running is SIGKILLed on the way out; a start that
 // fails half way stops what it started. Used by replication.ts (3 regions) and the peers' KV workload.
-import { Cluster } from "../../edge-node/test/cluster.ts";
+import { Cluster } from "../../testkit/cluster.ts";
 
 export interface BenchClusterOptions {
   /** Region names (default eu, us, ap). */

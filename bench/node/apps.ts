@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseRoutePattern, type Route } from "../../core/config/routes.ts";
-import { buildFixture } from "../../edge-node/test/apps.ts";
-import { outpost, outpostBuild } from "../lib/outpost-cli.ts";
+import { buildFixture } from "../../testkit/apps.ts";
+import { outpost, outpostBuild } from "../../testkit/cli.ts";
 import { progress } from "../lib/progress.ts";
 import { REPO_DIR } from "./options.ts";
 
@@ -30,7 +30,7 @@ const C_EXAMPLE = join(REPO_DIR, "examples", "c-hello");
 
 /**
  * Builds the C example's component (examples/c-hello/build.ts; its progress goes to stderr, so stdout
- * stays a table or JSON) and packages it with `outpost build --component`, as edge-node/test/apps.ts does.
+ * stays a table or JSON) and packages it with `outpost build --component`, as testkit/apps.ts does.
  */
 async function packageC(outDir: string): Promise<void> {
   const { buildCComponent } = await import("../../examples/c-hello/build.ts");

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { request } from "undici";
-import { EDGE_NODE, ROOT } from "../../edge-node/test/process.ts";
+import { EDGE_NODE, ROOT } from "../../testkit/paths.ts";
 
 export interface EdgeNode {
   url: string;

@@ -4,8 +4,8 @@
 // written through the control plane's KV API (admin token), the built app is uploaded and deployed
 // (deployBuilt: until the region serves it), and the region is polled with the workload's request until
 // its component reads every seeded value. Stopping it stops both processes and removes their data.
-import { call } from "../../control-plane/test/helpers.ts";
-import { deployBuilt, type BuiltApp } from "../../edge-node/test/cluster.ts";
+import { call } from "../../testkit/http.ts";
+import { deployBuilt, type BuiltApp } from "../../testkit/cluster.ts";
 import { startBenchCluster } from "../lib/cluster.ts";
 import { send, type Running } from "./launch.ts";
 import type { RequestSpec, Workload } from "./workloads/index.ts";

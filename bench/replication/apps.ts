@@ -5,8 +5,8 @@
 // component cache makes the builds of a rerun cache hits (~1 s each instead of ~4 s).
 import { cpSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readBuilt, type BuiltApp } from "../../edge-node/test/cluster.ts";
-import { outpostBuild } from "../lib/outpost-cli.ts";
+import { readBuilt, type BuiltApp } from "../../testkit/cluster.ts";
+import { outpostBuild } from "../../testkit/cli.ts";
 import { CACHE_DIR } from "../lib/paths.ts";
 import { progress } from "../lib/progress.ts";
 

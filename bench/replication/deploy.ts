@@ -1,8 +1,8 @@
 // Deploy propagation: one upload + deploy at a time, timed from the start of the upload until every
 // region answers `/release` with the new version's RELEASE marker, plus the split the control plane
 // reports for that deployment (last region's ack, `activate` appended) and the regions' own prepare time.
-import { call } from "../../control-plane/test/helpers.ts";
-import type { BuiltApp } from "../../edge-node/test/cluster.ts";
+import { call } from "../../testkit/http.ts";
+import type { BuiltApp } from "../../testkit/cluster.ts";
 import { progress } from "../lib/progress.ts";
 import { APP } from "./apps.ts";
 import type { Probe } from "./probe.ts";

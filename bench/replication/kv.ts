@@ -2,7 +2,7 @@
 // component in every region reads the new value (`GET /kv?key=` on each region, polled from the moment
 // the write is sent). The write goes either to the control plane's API or to one region's component.
 import { request } from "undici";
-import { call } from "../../control-plane/test/helpers.ts";
+import { call } from "../../testkit/http.ts";
 import { progress } from "../lib/progress.ts";
 import { NAMESPACE } from "./apps.ts";
 import type { Probe } from "./probe.ts";

@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Store } from "../store/store.ts";
-import { removeDir, tempDir } from "../test/helpers.ts";
+import { removeDir, tempDir } from "../../testkit/temp.ts";
 import { QueueStore } from "./queue-store.ts";
 import type { ConsumerConfig } from "./types.ts";
 

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Store } from "./store.ts";
-import { removeDir, tempDir } from "../test/helpers.ts";
+import { removeDir, tempDir } from "../../testkit/temp.ts";
 import type { Manifest } from "../../core/manifest.ts";
 
 const dir = tempDir();

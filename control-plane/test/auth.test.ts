@@ -7,7 +7,10 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { bearerToken, loadOrCreateToken, tokenDigestHex, tokensEqual } from "../auth.ts";
 import { HttpError } from "../http/errors.ts";
-import { ADMIN, call, REGION, removeDir, startCp, tempDir, upload } from "./helpers.ts";
+import { startCp, upload } from "../../testkit/control-plane.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir, tempDir } from "../../testkit/temp.ts";
+import { ADMIN, REGION } from "../../testkit/tokens.ts";
 
 const cp = await startCp();
 

@@ -7,9 +7,12 @@ import * as assert from "uvu/assert";
 import { request } from "undici";
 import type { ScheduledEvent } from "../../runtime/events.ts";
 import { ndjsonLines } from "../http/ndjson.ts";
-import type { FakeRegion } from "./fake-region.ts";
-import { ADMIN, call, removeDir, until } from "./helpers.ts";
-import { ackAll, deployEvents, downRegion, eventRegion, startEventsCp, untilOffline, type TestCp } from "./events-helpers.ts";
+import type { FakeRegion } from "../../testkit/fake-region.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir } from "../../testkit/temp.ts";
+import { ADMIN } from "../../testkit/tokens.ts";
+import { until } from "../../testkit/wait.ts";
+import { ackAll, deployEvents, downRegion, eventRegion, startEventsCp, untilOffline, type TestCp } from "../../testkit/events.ts";
 
 let cp: TestCp;
 const regions: FakeRegion[] = [];

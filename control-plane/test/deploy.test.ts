@@ -3,8 +3,11 @@
 // rollback; gradual deploys; a newer deployment supersedes one still preparing.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { FakeRegion } from "./fake-region.ts";
-import { call, removeDir, startCp, until, upload } from "./helpers.ts";
+import { FakeRegion } from "../../testkit/fake-region.ts";
+import { startCp, upload } from "../../testkit/control-plane.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir } from "../../testkit/temp.ts";
+import { until } from "../../testkit/wait.ts";
 
 const cp = await startCp();
 

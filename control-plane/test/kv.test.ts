@@ -3,7 +3,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { pack } from "msgpackr";
-import { call, REGION, removeDir, startCp, upload } from "./helpers.ts";
+import { startCp, upload } from "../../testkit/control-plane.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir } from "../../testkit/temp.ts";
+import { REGION } from "../../testkit/tokens.ts";
 import { KV_LIMITS } from "../../core/kv/semantics.ts";
 
 const cp = await startCp();

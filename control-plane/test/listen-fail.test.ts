@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { removeDir, tempDir } from "./helpers.ts";
+import { removeDir, tempDir } from "../../testkit/temp.ts";
 
 const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
 

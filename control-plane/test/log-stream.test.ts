@@ -5,7 +5,11 @@ import * as assert from "uvu/assert";
 import { request } from "undici";
 import { UnpackrStream } from "msgpackr";
 import type { LogEntry, LogFrame } from "../../core/change-log.ts";
-import { call, REGION, removeDir, startCp, until, upload } from "./helpers.ts";
+import { startCp, upload } from "../../testkit/control-plane.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir } from "../../testkit/temp.ts";
+import { REGION } from "../../testkit/tokens.ts";
+import { until } from "../../testkit/wait.ts";
 
 const cp = await startCp({ pingMs: 100 });
 

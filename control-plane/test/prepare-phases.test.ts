@@ -3,7 +3,10 @@
 // phases do not cover); malformed phases are refused with 400 naming the field, and change nothing.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { call, REGION, removeDir, startCp, upload } from "./helpers.ts";
+import { startCp, upload } from "../../testkit/control-plane.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir } from "../../testkit/temp.ts";
+import { REGION } from "../../testkit/tokens.ts";
 
 const cp = await startCp();
 

@@ -5,9 +5,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { QueueEvent } from "../../runtime/events.ts";
-import type { FakeRegion } from "./fake-region.ts";
-import { call, removeDir, until } from "./helpers.ts";
-import { ackAll, bodiesOf, deployEvents, downRegion, eventRegion, sendText, startEventsCp, untilOffline, type TestCp } from "./events-helpers.ts";
+import type { FakeRegion } from "../../testkit/fake-region.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir } from "../../testkit/temp.ts";
+import { until } from "../../testkit/wait.ts";
+import { ackAll, bodiesOf, deployEvents, downRegion, eventRegion, sendText, startEventsCp, untilOffline, type TestCp } from "../../testkit/events.ts";
 
 let cp: TestCp;
 const regions: FakeRegion[] = [];

@@ -3,10 +3,13 @@
 // again by the restarted CP at once (its lease ended with the process), with the delivery counted.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { startControlPlaneProcess } from "../../edge-node/test/process.ts";
+import { startControlPlaneProcess } from "../../testkit/process.ts";
 import type { QueueEvent } from "../../runtime/events.ts";
-import { ADMIN, call, REGION, removeDir, tempDir, until } from "./helpers.ts";
-import { ackAll, bodiesOf, deployEvents, eventRegion, sendText, startEventsCp } from "./events-helpers.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir, tempDir } from "../../testkit/temp.ts";
+import { ADMIN, REGION } from "../../testkit/tokens.ts";
+import { until } from "../../testkit/wait.ts";
+import { ackAll, bodiesOf, deployEvents, eventRegion, sendText, startEventsCp } from "../../testkit/events.ts";
 
 const env = { OUTPOST_ADMIN_TOKEN: ADMIN, OUTPOST_REGION_TOKEN: REGION };
 

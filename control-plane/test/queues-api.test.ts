@@ -4,8 +4,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { pack } from "msgpackr";
-import { call, REGION, removeDir } from "./helpers.ts";
-import { deployEvents, sendText, startEventsCp, type TestCp } from "./events-helpers.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir } from "../../testkit/temp.ts";
+import { REGION } from "../../testkit/tokens.ts";
+import { deployEvents, sendText, startEventsCp, type TestCp } from "../../testkit/events.ts";
 
 let cp: TestCp;
 

@@ -6,7 +6,11 @@ import * as assert from "uvu/assert";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
-import { call, REGION, removeDir, startCp, until, upload } from "./helpers.ts";
+import { startCp, upload } from "../../testkit/control-plane.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir } from "../../testkit/temp.ts";
+import { REGION } from "../../testkit/tokens.ts";
+import { until } from "../../testkit/wait.ts";
 
 const cp = await startCp();
 

@@ -6,8 +6,12 @@ import * as assert from "uvu/assert";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { followLog } from "../../cli/client/log-follower.ts";
-import { call, REGION, removeDir, startCp, tempDir, until, upload } from "./helpers.ts";
+import { followLog } from "../../testkit/log-follower.ts";
+import { startCp, upload } from "../../testkit/control-plane.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir, tempDir } from "../../testkit/temp.ts";
+import { REGION } from "../../testkit/tokens.ts";
+import { until } from "../../testkit/wait.ts";
 
 const main = join(import.meta.dirname, "..", "main.ts");
 

@@ -3,7 +3,10 @@
 // over 5 KiB, unknown secret, wrong tokens); app deletion drops them; all of it survives a restart.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { call, REGION, removeDir, startCp, upload } from "./helpers.ts";
+import { startCp, upload } from "../../testkit/control-plane.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir } from "../../testkit/temp.ts";
+import { REGION } from "../../testkit/tokens.ts";
 
 let cp = await startCp();
 

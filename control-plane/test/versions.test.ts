@@ -2,7 +2,9 @@
 // hash or size mismatch (422), wrong media type (415), malformed fields (400), too large (413), unknown app (404).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { call, fakeVersion, removeDir, startCp, upload } from "./helpers.ts";
+import { fakeVersion, startCp, upload } from "../../testkit/control-plane.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir } from "../../testkit/temp.ts";
 
 const cp = await startCp({ maxUploadBytes: 1024 * 1024 });
 

@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileS
 import { join } from "node:path";
 import { open, type Database } from "lmdb";
 import { ArtifactFiles } from "./files.ts";
-import { removeDir, tempDir } from "../../control-plane/test/helpers.ts";
+import { removeDir, tempDir } from "../../testkit/temp.ts";
 
 const statSize = (path: string) => statSync(path).size;
 const dirs: string[] = [];

@@ -5,7 +5,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
-import { call, REGION, removeDir, startCp, tempDir } from "../../control-plane/test/helpers.ts";
+import { startCp } from "../../testkit/control-plane.ts";
+import { call } from "../../testkit/http.ts";
+import { removeDir, tempDir } from "../../testkit/temp.ts";
+import { REGION } from "../../testkit/tokens.ts";
 import { largeCodeSections } from "../../runtime/component-shape.ts";
 import { HttpControlPlane } from "./cp-client.ts";
 

@@ -5,7 +5,7 @@
 // loading; superseded or unclaimed ones are unloaded; a failed one does not poison the real prepare.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { until } from "../../control-plane/test/helpers.ts";
+import { until } from "../../testkit/wait.ts";
 import { entries, manifest, removeFixtureDirs, setup } from "./applier-fixture.ts";
 
 const log = entries();

@@ -8,8 +8,9 @@ import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { parseRoutePattern } from "../../core/config/routes.ts";
-import { buildFixture } from "./apps.ts";
-import { ROOT, startNode, type Running } from "./process.ts";
+import { buildFixture } from "../../testkit/apps.ts";
+import { ROOT } from "../../testkit/paths.ts";
+import { startNode, type Running } from "../../testkit/process.ts";
 
 const APPS = 100;
 const density = suite<{ node: Running; dir: string }>(`${APPS} apps on one edge node`);

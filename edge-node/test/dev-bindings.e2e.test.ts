@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { eventually } from "./cluster.ts";
-import { startCli, type Running } from "./process.ts";
+import { eventually } from "../../testkit/wait.ts";
+import { startCli, type Running } from "../../testkit/process.ts";
 
 const dev = suite<{ dir: string; dev: Running }>("outpost dev with KV, queues and crons");
 

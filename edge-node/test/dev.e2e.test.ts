@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { startCli, type Running } from "./process.ts";
+import { startCli, type Running } from "../../testkit/process.ts";
 
 const e2e = suite<{ dev: Running; dir: string; upstream: Server; upstreamUrl: string }>("outpost dev end to end");
 

@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { call } from "../../control-plane/test/helpers.ts";
-import { buildApp, Cluster, eventually, get, upload, type BuiltApp } from "./cluster.ts";
+import { call, get } from "../../testkit/http.ts";
+import { buildApp, Cluster, upload, type BuiltApp } from "../../testkit/cluster.ts";
+import { eventually } from "../../testkit/wait.ts";
 
 const NS = "events-app-STORE";
 

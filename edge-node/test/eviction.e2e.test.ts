@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { buildFixture } from "./apps.ts";
-import { ROOT, startNode, type Running } from "./process.ts";
+import { buildFixture } from "../../testkit/apps.ts";
+import { ROOT } from "../../testkit/paths.ts";
+import { startNode, type Running } from "../../testkit/process.ts";
 
 const eviction = suite<{ node: Running; dir: string }>("LRU eviction of modules and idle instances");
 

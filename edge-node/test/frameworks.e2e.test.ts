@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { call } from "../../control-plane/test/helpers.ts";
-import { buildApp, Cluster, deployBuilt, eventually } from "./cluster.ts";
-import { ROOT } from "./process.ts";
+import { call } from "../../testkit/http.ts";
+import { buildApp, Cluster, deployBuilt } from "../../testkit/cluster.ts";
+import { eventually } from "../../testkit/wait.ts";
+import { ROOT } from "../../testkit/paths.ts";
 
 interface Ctx { cluster: Cluster; base: string }
 const fw = suite<Ctx>("itty-router and Hono apps on a region");

@@ -5,9 +5,9 @@
 // past its expiration reads as null and leaves list.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { call } from "../../control-plane/test/helpers.ts";
+import { call } from "../../testkit/http.ts";
 import { Store } from "../../control-plane/store/store.ts";
-import { eventually } from "./cluster.ts";
+import { eventually } from "../../testkit/wait.ts";
 import { kv, NS, one, startKvBindingApp, text, type KvCtx } from "./kv-binding.ts";
 
 const kvb = suite<KvCtx>("the KV binding's limits and expiry in a component on a region");

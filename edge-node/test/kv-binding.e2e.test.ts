@@ -7,7 +7,7 @@
 // Bad input and expiry: kv-binding-limits.e2e.test.ts.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { call } from "../../control-plane/test/helpers.ts";
+import { call } from "../../testkit/http.ts";
 import { kv, NS, one, startKvBindingApp, text, type KvCtx } from "./kv-binding.ts";
 
 const kvb = suite<KvCtx>("the KV binding in a component on a region");

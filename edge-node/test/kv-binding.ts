@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { request } from "undici";
 import * as assert from "uvu/assert";
-import { buildApp, Cluster, deployBuilt } from "./cluster.ts";
+import { buildApp, Cluster, deployBuilt } from "../../testkit/cluster.ts";
 
 /** The fixture's namespace id (`<app>-<binding>`). */
 export const NS = "kv-binding-app-STORE";

@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { buildFixture, packageCExample } from "./apps.ts";
-import { ROOT, startNode, type Running } from "./process.ts";
+import { buildFixture, packageCExample } from "../../testkit/apps.ts";
+import { ROOT } from "../../testkit/paths.ts";
+import { startNode, type Running } from "../../testkit/process.ts";
 
 type Ctx = { node: Running; dir: string; upstream: Server; upstreamUrl: string };
 const limits = suite<Ctx>("runtime limits on an edge node");

@@ -5,8 +5,9 @@
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { call } from "../../control-plane/test/helpers.ts";
-import { buildApp, Cluster, eventually, release, upload, watchReleases, type BuiltApp } from "./cluster.ts";
+import { call } from "../../testkit/http.ts";
+import { buildApp, Cluster, release, upload, watchReleases, type BuiltApp } from "../../testkit/cluster.ts";
+import { eventually } from "../../testkit/wait.ts";
 
 interface Ctx { cluster: Cluster; app: BuiltApp }
 const catchUp = suite<Ctx>("a region catching up after missed deploys");

@@ -9,9 +9,10 @@ import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Store } from "../../control-plane/store/store.ts";
-import { call } from "../../control-plane/test/helpers.ts";
-import { buildApp, Cluster, eventually, get, release, upload, watchReleases, type BuiltApp } from "./cluster.ts";
-import type { Running } from "./process.ts";
+import { call, get } from "../../testkit/http.ts";
+import { buildApp, Cluster, release, upload, watchReleases, type BuiltApp } from "../../testkit/cluster.ts";
+import { eventually } from "../../testkit/wait.ts";
+import type { Running } from "../../testkit/process.ts";
 
 const NS = "kv-app-STORE";
 interface Ctx { cluster: Cluster; app: BuiltApp }

@@ -9,9 +9,11 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { call } from "../../control-plane/test/helpers.ts";
-import { ADMIN, buildApp, Cluster, eventually, get, upload, type BuiltApp } from "./cluster.ts";
-import { CLI, ROOT } from "./process.ts";
+import { call, get } from "../../testkit/http.ts";
+import { buildApp, Cluster, upload, type BuiltApp } from "../../testkit/cluster.ts";
+import { ADMIN } from "../../testkit/tokens.ts";
+import { eventually } from "../../testkit/wait.ts";
+import { CLI, ROOT } from "../../testkit/paths.ts";
 
 const FIXTURE = join(ROOT, "edge-node", "test", "fixtures", "secret-app");
 interface Ctx { cluster: Cluster; app: BuiltApp }

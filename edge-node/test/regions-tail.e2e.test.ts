@@ -6,9 +6,12 @@ import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { call } from "../../control-plane/test/helpers.ts";
-import { ADMIN, buildApp, Cluster, eventually, upload } from "./cluster.ts";
-import { ROOT, startCli, type Running } from "./process.ts";
+import { call } from "../../testkit/http.ts";
+import { buildApp, Cluster, upload } from "../../testkit/cluster.ts";
+import { ADMIN } from "../../testkit/tokens.ts";
+import { eventually } from "../../testkit/wait.ts";
+import { ROOT } from "../../testkit/paths.ts";
+import { startCli, type Running } from "../../testkit/process.ts";
 
 interface Ctx { cluster: Cluster; tail: Running }
 const tail = suite<Ctx>("outpost tail across a control plane restart");

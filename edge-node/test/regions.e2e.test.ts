@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { call } from "../../control-plane/test/helpers.ts";
-import { ADMIN, buildApp, Cluster, eventually, get, REGION, release, upload, type BuiltApp } from "./cluster.ts";
+import { call, get } from "../../testkit/http.ts";
+import { buildApp, Cluster, release, upload, type BuiltApp } from "../../testkit/cluster.ts";
+import { ADMIN, REGION } from "../../testkit/tokens.ts";
+import { eventually } from "../../testkit/wait.ts";
 
 const NS = "kv-app-STORE";
 

@@ -11,8 +11,10 @@ import { pack } from "msgpackr";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { buildFixture } from "./apps.ts";
-import { ROOT, startControlPlaneProcess, startNode, type Running } from "./process.ts";
+import { eventually } from "../../testkit/wait.ts";
+import { buildFixture } from "../../testkit/apps.ts";
+import { ROOT } from "../../testkit/paths.ts";
+import { startControlPlaneProcess, startNode, type Running } from "../../testkit/process.ts";
 
 const ADMIN = "e2e-admin-token";
 const REGION = "e2e-region-token";
@@ -40,17 +42,6 @@ async function get(url: string): Promise<{ status: number; body: any }> {
   const res = await request(url);
   const text = await res.body.text();
   try { return { status: res.statusCode, body: JSON.parse(text) }; } catch { return { status: res.statusCode, body: text }; }
-}
-
-/** Polls `fn` until it returns true (replication is asynchronous), for at most `ms`. */
-async function eventually(what: string, fn: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try { if (await fn()) return; } catch (err) { last = err; }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.unreachable(`${what} did not happen within ${ms} ms${last ? `: ${(last as Error).message}` : ""}`);
 }
 
 const release = (node: Running) => get(`${node.url}/kv/release`).then((r) => (r.status === 200 ? r.body.release as string : null));

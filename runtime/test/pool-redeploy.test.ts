@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { buildFixture } from "../../edge-node/test/apps.ts";
+import { buildFixture } from "../../testkit/apps.ts";
 import { sha256 } from "../component.ts";
 import { RuntimePool, type PoolApp } from "../pool/pool.ts";
 

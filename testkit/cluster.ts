@@ -1,17 +1,19 @@
 // Test helper: one control plane and N edge regions as separate real processes on 127.0.0.1, each
 // with its own LMDB data dir (a region also its own transpile cache, like a separate machine) under
 // one temp dir; any of them can be killed (SIGKILL) or stopped (SIGTERM) and started again on the
-// same data and port. Tokens are the control-plane tests' ADMIN and REGION, so `call` from
-// control-plane/test/helpers.ts talks to it with the admin token.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// same data and port. Tokens are the test ADMIN and REGION (tokens.ts), so `call` (http.ts) talks to
+// it with the admin token.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
-import { ADMIN, call, REGION } from "../../control-plane/test/helpers.ts";
-import { buildFixture, buildProject } from "./apps.ts";
-import { ROOT, startControlPlaneProcess, startNode, type Running } from "./process.ts";
-
-export { ADMIN, REGION };
+import { buildFixture } from "./apps.ts";
+import { outpostBuild } from "./cli.ts";
+import { call, get } from "./http.ts";
+import { ROOT } from "./paths.ts";
+import { startControlPlaneProcess, startNode, type Running } from "./process.ts";
+import { removeDir, tempDir } from "./temp.ts";
+import { ADMIN, REGION } from "./tokens.ts";
+import { eventually } from "./wait.ts";
 
 const env = { OUTPOST_ADMIN_TOKEN: ADMIN, OUTPOST_REGION_TOKEN: REGION };
 const portOf = (url: string) => Number(new URL(url).port);
@@ -33,7 +35,7 @@ export class Cluster {
   regions: Record<string, Running> = {};
 
   constructor(opts: ClusterOptions = {}) {
-    this.dir = mkdtempSync(join(tmpdir(), opts.prefix ?? "outpost-regions-"));
+    this.dir = tempDir(opts.prefix ?? "outpost-regions-");
     this.names = opts.regions ?? ["eu", "us", "ap"];
     this.#nodeArgs = opts.nodeArgs ?? [];
   }
@@ -78,7 +80,7 @@ export class Cluster {
   async stop(): Promise<void> {
     await Promise.all(Object.values(this.regions).map((n) => n.stop()));
     await this.cp?.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    removeDir(this.dir);
   }
 }
 
@@ -89,7 +91,7 @@ export interface BuiltApp { name: string; manifest: Record<string, unknown>; com
  * given `projectDir`, of the project there whose app is named `fixture` (e.g. an example).
  */
 export async function buildApp(fixture: string, outDir: string, projectDir?: string): Promise<BuiltApp> {
-  await (projectDir ? buildProject(projectDir, outDir) : buildFixture(fixture, outDir));
+  await (projectDir ? outpostBuild(projectDir, outDir) : buildFixture(fixture, outDir));
   return readBuilt(outDir, fixture);
 }
 
@@ -116,13 +118,6 @@ export async function deployBuilt(cluster: Cluster, app: BuiltApp): Promise<numb
   return version;
 }
 
-/** GET `url` and parse JSON when it is JSON; `text` otherwise. */
-export async function get(url: string, token?: string): Promise<{ status: number; body: any; text: string }> {
-  const res = await request(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, headersTimeout: 5_000, bodyTimeout: 5_000 });
-  const text = await res.body.text();
-  try { return { status: res.statusCode, body: JSON.parse(text), text }; } catch { return { status: res.statusCode, body: null, text }; }
-}
-
 /** The RELEASE var of the kv-app version a region serves (`/kv/release`), or null when it serves none. */
 export async function release(node: Running): Promise<string | null> {
   const r = await get(`${node.url}/kv/release`);
@@ -144,15 +139,4 @@ export function watchReleases(url: () => string) {
     }
   })();
   return { seen, stop: async () => { stopped = true; await loop; return seen; } };
-}
-
-/** Polls `fn` (errors count as "not yet") until it returns true, for at most `ms`; throws saying what did not happen. */
-export async function eventually(what: string, fn: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try { if (await fn()) return; } catch (err) { last = err; }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`${what} did not happen within ${ms} ms${last ? ` (last error: ${(last as Error).message})` : ""}`);
 }

@@ -5,10 +5,11 @@ import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pack, unpack } from "msgpackr";
-import type { AppEvent, EventResult } from "../../runtime/events.ts";
-import { followLog, type LogFollower } from "../../cli/client/log-follower.ts";
-import type { LogEntry, LogFrame } from "../../core/change-log.ts";
-import { call, REGION } from "./helpers.ts";
+import type { AppEvent, EventResult } from "../runtime/events.ts";
+import { followLog, type LogFollower } from "./log-follower.ts";
+import type { LogEntry, LogFrame } from "../core/change-log.ts";
+import { call } from "./http.ts";
+import { REGION } from "./tokens.ts";
 
 export interface FakeRegionOptions {
   /** Hold acks until `release()` (to observe a deployment waiting). */

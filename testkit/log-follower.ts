@@ -5,8 +5,8 @@ import { request } from "undici";
 import { UnpackrStream } from "msgpackr";
 import { pipeline } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Backoff } from "../../core/backoff.ts";
-import type { LogFrame } from "../../core/change-log.ts";
+import { Backoff } from "../core/backoff.ts";
+import type { LogFrame } from "../core/change-log.ts";
 
 export interface FollowLogOptions {
   /** The CP's base URL, e.g. http://127.0.0.1:8780. */

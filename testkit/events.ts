@@ -1,9 +1,11 @@
 // Helpers for the queue and cron tests: a control plane with short event timings whose event log lines
 // are captured, apps deployed with queue/cron manifests, and fake regions (real HTTP servers speaking
 // `POST /_outpost/events`) that are live because they follow the log.
-import type { EventsOptions } from "../events/service.ts";
+import type { EventsOptions } from "../control-plane/events/service.ts";
 import { FakeRegion, type EventHandler } from "./fake-region.ts";
-import { call, startCp, until, upload } from "./helpers.ts";
+import { startCp, upload } from "./control-plane.ts";
+import { call } from "./http.ts";
+import { until } from "./wait.ts";
 
 export type TestCp = Awaited<ReturnType<typeof startCp>> & { lines: string[] };
 

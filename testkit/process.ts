@@ -1,10 +1,7 @@
 // Test helper: starts a real `outpost` CLI or edge-node process, waits until it prints its URL, keeps its
 // output for assertions, and stops it (SIGTERM, then SIGKILL) at the end of a suite.
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
-
-export const ROOT = join(import.meta.dirname, "..", "..");
-export const CLI = join(ROOT, "cli", "bin.js");
+import { childEnv, CLI, CONTROL_PLANE, EDGE_NODE } from "./paths.ts";
 
 export interface Running {
   url: string;
@@ -14,8 +11,6 @@ export interface Running {
   waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<RegExpExecArray>;
   stop(): Promise<void>;
 }
-
-export const EDGE_NODE = join(ROOT, "edge-node", "main.ts");
 
 type StartOptions = { cwd: string; timeoutMs?: number; urlPattern?: RegExp; env?: NodeJS.ProcessEnv };
 
@@ -29,15 +24,13 @@ export function startNode(args: string[], opts: StartOptions): Promise<Running> 
   return start([EDGE_NODE, ...args], opts);
 }
 
-export const CONTROL_PLANE = join(ROOT, "control-plane", "main.ts");
-
 /** Starts a control-plane process (`control-plane/main.ts <args>`). */
 export function startControlPlaneProcess(args: string[], opts: StartOptions): Promise<Running> {
   return start([CONTROL_PLANE, ...args], opts);
 }
 
 async function start(argv: string[], opts: StartOptions): Promise<Running> {
-  const proc = spawn(process.execPath, argv, { cwd: opts.cwd, env: { ...process.env, FORCE_COLOR: "0", ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, argv, { cwd: opts.cwd, env: childEnv(opts.env), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => { out += d.toString(); for (const l of listeners) l(); };
