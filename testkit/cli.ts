@@ -1,9 +1,9 @@
 // The real `outpost` CLI (cli/bin.js, this Node unless told otherwise) as tests and benches run it:
-// `runCli` resolves exit code and output whatever the code, `runCliSync` the same synchronously,
+// `runCli` resolves exit code and output whatever the code,
 // `outpost` resolves the output and rejects when the command fails, `outpostBuild` builds a project.
 // A project's content-addressed component cache (<project>/.outpost/cache) makes a rebuild of
 // unchanged code take about a second, so benches build in stable directories and rebuild every run.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { childEnv, CLI } from "./paths.ts";
 
 export interface CliOptions {
@@ -36,11 +36,6 @@ export function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
     p.on("close", (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
     p.stdin.end(opts.stdin ?? "");
   });
-}
-
-export function runCliSync(args: string[], opts: CliOptions): CliResult {
-  const r = spawnSync(opts.node ?? process.execPath, [CLI, ...args], { cwd: opts.cwd, encoding: "utf8", env: childEnv(opts.env), input: opts.stdin, timeout: opts.timeoutMs ?? 300_000 });
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs `outpost <args>` in `cwd`; resolves its output (stdout then stderr), rejects with it when it fails or outlives `timeoutMs`. */
