@@ -2,14 +2,14 @@
 // real edge-node processes and checks the JSON is well formed: every row present, every measured number
 // finite and positive (counts of events finite and ≥ 0). Never checks speed.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { positive, count } from "../testkit/assert.ts";
 import type { Summary } from "./lib/stats.ts";
 import type { NodeReport } from "./node/report.ts";
+import { tempDir } from "../testkit/temp.ts";
 
 const BENCH = join(import.meta.dirname, "node.ts");
 
@@ -25,7 +25,7 @@ if (process.platform !== "linux") {
   test.skip("node bench --smoke produces well-formed JSON", () => {});
 } else {
   test("node bench --smoke produces well-formed JSON", () => {
-    const results = mkdtempSync(join(tmpdir(), "outpost-bench-node-smoke-"));
+    const results = tempDir("outpost-bench-node-smoke-");
     try {
       const run = spawnSync(process.execPath, [BENCH, "--smoke", "--json", "--results-dir", results], { encoding: "utf8", timeout: 150_000, env: { ...process.env, NO_COLOR: "1" } });
       assert.is(run.status, 0, `bench exited with ${run.status ?? run.signal}:\n${run.stderr}`);

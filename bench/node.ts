@@ -2,9 +2,8 @@
 // density (N apps: startup, RSS, latency across all), memory per live instance, and throughput through
 // the worker-thread pool (JS, and the C component). Prints one Markdown table per section (or --json)
 // and writes the raw JSON to bench/results/node-<timestamp>.json. Methods: bench/README.md. Options: --help.
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { busyWarning, finishMachineInfo, machineInfo } from "./lib/machine.ts";
 import { resultsFile } from "./lib/paths.ts";
@@ -17,6 +16,7 @@ import { parseOptions, USAGE } from "./node/options.ts";
 import { optionsOrExit, runOrExit } from "./lib/entry.ts";
 import { renderMarkdown, type AppInfo, type NodeReport } from "./node/report.ts";
 import { throughputRows } from "./node/throughput.ts";
+import { tempDir } from "../testkit/temp.ts";
 
 
 const info = (a: BuiltApp): AppInfo => ({ label: a.label, sizeBytes: a.sizeBytes, sha256: a.sha256 });
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   const busy = busyWarning(machine);
   if (busy) { warn(busy); problems.push(busy); }
-  const work = mkdtempSync(join(tmpdir(), "outpost-bench-node-"));
+  const work = tempDir("outpost-bench-node-");
   const cacheDir = join(work, "cache");
   // Stopped early (Ctrl-C, kill): exit normally so the nodes still running are killed (node/edge.ts) and the work dir goes.
   process.once("exit", () => rmSync(work, { recursive: true, force: true }));

@@ -3,13 +3,13 @@
 // files are well formed: every expected row present, every number finite and positive, kv measured for
 // Outpost (a control plane and a region) and n/a for the peers. Never checks speed.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { positive } from "../testkit/assert.ts";
 import type { PeersReport, Spread } from "./peers/report.ts";
+import { tempDir } from "../testkit/temp.ts";
 
 const BENCH = join(import.meta.dirname, "peers.ts");
 
@@ -20,7 +20,7 @@ function spreadOk(what: string, s: Spread): void {
 }
 
 test("peers bench --smoke produces well-formed JSON and SVG", () => {
-  const results = mkdtempSync(join(tmpdir(), "outpost-peers-smoke-"));
+  const results = tempDir("outpost-peers-smoke-");
   try {
     const run = spawnSync(process.execPath, [BENCH, "--smoke", "--json", "--results-dir", results], { encoding: "utf8", timeout: 240_000, env: { ...process.env, NO_COLOR: "1" } });
     assert.is(run.status, 0, `bench exited with ${run.status ?? run.signal}:\n${run.stderr}`);

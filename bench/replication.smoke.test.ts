@@ -3,13 +3,13 @@
 // well formed: every metric present with finite positive numbers, the raw samples behind them, the
 // targets evaluated, and the results file equal to stdout. Never checks speed.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { positive } from "../testkit/assert.ts";
 import type { ReplicationReport } from "./replication/report.ts";
+import { tempDir } from "../testkit/temp.ts";
 
 const BENCH = join(import.meta.dirname, "replication.ts");
 
@@ -33,7 +33,7 @@ const EXPECTED = [
 ];
 
 test("replication bench --smoke produces well-formed JSON", () => {
-  const results = mkdtempSync(join(tmpdir(), "outpost-bench-replication-smoke-"));
+  const results = tempDir("outpost-bench-replication-smoke-");
   try {
     const run = spawnSync(process.execPath, [BENCH, "--smoke", "--json", "--results-dir", results], { encoding: "utf8", timeout: 150_000, env: { ...process.env, NO_COLOR: "1" } });
     assert.is(run.status, 0, `bench exited with ${run.status ?? run.signal}:\n${run.stderr}`);

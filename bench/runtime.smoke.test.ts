@@ -2,8 +2,7 @@
 // the example app (built with buildApp) or $OUTPOST_BENCH_COMPONENT, and checks the JSON is well formed:
 // every metric present, every number finite and positive. Never checks speed.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -11,6 +10,7 @@ import { positive } from "../testkit/assert.ts";
 import { exampleUnavailable } from "./runtime/component-source.ts";
 import type { Metric } from "./runtime/metric.ts";
 import type { RuntimeReport } from "./runtime/report.ts";
+import { tempDir } from "../testkit/temp.ts";
 
 const BENCH = join(import.meta.dirname, "runtime.ts");
 const EXAMPLE = join(import.meta.dirname, ".."); // the root wrangler-like.toml configures the example app
@@ -34,7 +34,7 @@ if (why) {
   test.skip("runtime bench --quick produces well-formed JSON", () => {});
 } else {
   test("runtime bench --quick produces well-formed JSON", () => {
-    const results = mkdtempSync(join(tmpdir(), "outpost-bench-smoke-"));
+    const results = tempDir("outpost-bench-smoke-");
     try {
       const args = [BENCH, "--quick", "--json", "--no-build", "--instances", "3", "--requests", "10", "--warmup", "3",
         "--duration", "0.3", "--concurrency", String(CONCURRENCY), "--results-dir", results,

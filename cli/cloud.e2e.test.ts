@@ -3,46 +3,31 @@
 // `rollback`, `kv` and `tail` drive them through the CLI; wrong tokens and an unreachable control plane
 // are explained; SIGINT stops `up` with exit 0 and no child process left.
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { eventually } from "../testkit/wait.ts";
 import { isAlive, type UpState } from "./cloud/up-state.ts";
+import { tempDir } from "../testkit/temp.ts";
+import { runCli } from "../testkit/cli.ts";
+import { childEnv, CLI, FIXTURES } from "../testkit/paths.ts";
+import { portFree } from "./up/preflight.ts";
 
-const ROOT = join(import.meta.dirname, "..");
-const BIN = join(import.meta.dirname, "bin.js");
-const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "0", OUTPOST_DEBUG: "" };
-for (const k of ["OUTPOST_CONTROL_PLANE", "OUTPOST_TOKEN", "OUTPOST_ADMIN_TOKEN", "OUTPOST_REGION_TOKEN"]) delete env[k];
+const env = childEnv();
 
 interface Ctx { dir: string; app: string; up: ChildProcess; output: () => string; exited: Promise<number | null>; state: UpState }
 const cloud = suite<Ctx>("outpost up and the cloud commands");
 
-function outpost(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd, env });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const outpost = (args: string[], cwd: string) => runCli(args, { cwd });
 
-const portFree = (port: number) => new Promise<boolean>((resolve) => {
-  const s = createServer();
-  s.once("error", () => resolve(false));
-  s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-});
 
 /** A --port-base whose ports (base, base+7, +8, +9) are all free. */
 async function freePortBase(): Promise<number> {
   for (let i = 0; i < 50; i++) {
     const base = 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range that port 0 picks from
-    if ((await Promise.all([0, 7, 8, 9].map((o) => portFree(base + o)))).every(Boolean)) return base;
+    if ((await Promise.all([0, 7, 8, 9].map((o) => portFree(base + o, "127.0.0.1")))).every(Boolean)) return base;
   }
   throw new Error("no free port base found");
 }
@@ -56,11 +41,11 @@ async function release(url: string): Promise<string | null> {
 const releases = (ctx: Ctx) => Promise.all(ctx.state.regions.map((r) => release(r.url)));
 
 cloud.before(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), "outpost-up-"));
+  ctx.dir = tempDir("outpost-up-");
   ctx.app = join(ctx.dir, "kv-app");
-  cpSync(join(ROOT, "edge-node", "test", "fixtures", "kv-app"), ctx.app, { recursive: true });
+  cpSync(join(FIXTURES, "kv-app"), ctx.app, { recursive: true });
   const base = await freePortBase();
-  ctx.up = spawn(process.execPath, [BIN, "up", "--port-base", String(base)], { cwd: ctx.app, env, stdio: ["ignore", "pipe", "pipe"] });
+  ctx.up = spawn(process.execPath, [CLI, "up", "--port-base", String(base)], { cwd: ctx.app, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   ctx.up.stdout!.on("data", (d) => (out += d));
   ctx.up.stderr!.on("data", (d) => (out += d));
@@ -158,7 +143,7 @@ cloud("kv put, get, list and delete round-trip; every region reads the write", a
 });
 
 cloud("tail --json streams the app's lines from the regions until SIGINT", async (ctx) => {
-  const tail = spawn(process.execPath, [BIN, "tail", "--json"], { cwd: ctx.app, env });
+  const tail = spawn(process.execPath, [CLI, "tail", "--json"], { cwd: ctx.app, env });
   let text = "";
   tail.stdout.on("data", (d) => (text += d));
   const exited = new Promise<number | null>((r) => tail.on("exit", (code) => r(code)));

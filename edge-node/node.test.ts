@@ -1,14 +1,14 @@
 // startEdgeNode: a node that cannot start (here an app path that does not exist) rejects naming the
 // cause and leaves nothing running behind it: no runtime threads, server or store handles.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startEdgeNode } from "./node.ts";
+import { tempDir } from "../testkit/temp.ts";
 
 test("a failed start stops the pool, the store and the server it opened", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-node-"));
+  const dir = tempDir("outpost-node-");
   try {
     const missing = join(dir, "no-such-apps");
     let error: Error | null = null;

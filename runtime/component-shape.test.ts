@@ -1,15 +1,15 @@
 // Shape reuse: two JS apps built by the real toolchain share a shape, the second is laid out from
 // the first one's transpile (no jco run) with its own core modules, and still serves its own code.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildFixture } from "../testkit/apps.ts";
 import { compileComponent } from "./component.ts";
 import { componentShape, largeCodeSections } from "./component-shape.ts";
+import { tempDir } from "../testkit/temp.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "outpost-shape-"));
+const dir = tempDir("outpost-shape-");
 const apps = join(dir, "apps");
 await Promise.all([buildFixture("tenant-app", apps), buildFixture("e2e-app", apps)]);
 const tenant = readFileSync(join(apps, "tenant.wasm"));

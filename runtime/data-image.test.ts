@@ -5,8 +5,7 @@
 // what the whole module gives.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "@bytecodealliance/jco";
 import { buildFixture } from "../testkit/apps.ts";
@@ -14,6 +13,7 @@ import { compileComponent } from "./component.ts";
 import { componentShape } from "./component-shape.ts";
 import { splitDataImage, writeImage, type SplitModule } from "./data-image.ts";
 import { sharedCode, sharedCodeCounts } from "./shared-code.ts";
+import { tempDir } from "../testkit/temp.ts";
 
 /** WAT to a core module's bytes. */
 const wat = async (text: string) => new Uint8Array(await parse(text));
@@ -110,7 +110,7 @@ test("malformed modules throw an error naming the module and the offset", async 
 });
 
 test("two real JS apps: one engine code, compiled once, each instance's memory exactly the whole module's", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-data-image-"));
+  const dir = tempDir("outpost-data-image-");
   try {
     const [a, b] = await Promise.all(["e2e-app", "tenant-app"].map(async (name) => {
       const out = join(dir, name);

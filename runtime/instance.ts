@@ -37,7 +37,6 @@ type Exports = Record<string, Record<string, (...args: any[]) => any>>;
 export class Instance implements CpuOwner {
   readonly component: CompiledComponent;
   #exports!: Exports;
-  #opts: InstanceOptions;
   #memories: WebAssembly.Memory[] = [];
   requestId: string | undefined;
   #subrequests = 0;
@@ -48,13 +47,12 @@ export class Instance implements CpuOwner {
   broken = false;
   requests = 0;
 
-  private constructor(component: CompiledComponent, opts: InstanceOptions) {
+  private constructor(component: CompiledComponent) {
     this.component = component;
-    this.#opts = opts;
   }
 
   static async create(component: CompiledComponent, opts: InstanceOptions): Promise<Instance> {
-    const inst = new Instance(component, opts);
+    const inst = new Instance(component);
     const log = (level: "info" | "error" | "debug" | "warn", source: "stdout" | "stderr" | "log" | "host", message: string, fields?: Record<string, unknown>) =>
       inst.warming || opts.onLog({ ts: Date.now(), app: opts.app, version: opts.version, requestId: inst.requestId, level, source, message, fields });
     const imports = hostImports({

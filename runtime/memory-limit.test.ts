@@ -3,12 +3,12 @@
 // end to end on a real JavaScript component compiled through compileComponent with a memory limit.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "@bytecodealliance/jco";
 import { compileComponent } from "./component.ts";
 import { limitMemory } from "./memory-limit.ts";
+import { tempDir } from "../testkit/temp.ts";
 
 const PAGE = 65536;
 const MIB = 1024 * 1024;
@@ -175,7 +175,7 @@ const real = candidates.find((p) => existsSync(p));
 
 test("a real JS component compiles with a 16 MiB limit and its memory stops growing there", async () => {
   if (!real) return console.log(`  (skipped the real component: run \`node cli/bin.js build\` to make dist/hello.wasm)`);
-  const cacheDir = mkdtempSync(join(tmpdir(), "outpost-memlimit-"));
+  const cacheDir = tempDir("outpost-memlimit-");
   try {
     const bytes = readFileSync(real);
     const limited = await compileComponent(bytes, { cacheDir, memoryLimitBytes: 16 * MIB });

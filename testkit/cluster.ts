@@ -102,19 +102,34 @@ export function readBuilt(outDir: string, name: string): BuiltApp {
 }
 
 /** Uploads the app with `vars` as its manifest's vars (a new version, same component); resolves its number. */
-export async function upload(cpUrl: string, app: BuiltApp, vars: Record<string, string>): Promise<number> {
-  const res = await call(cpUrl, "POST", `/v1/apps/${app.name}/versions`, { msgpack: { manifest: { ...app.manifest, vars }, component: app.component } });
+export function upload(cpUrl: string, app: BuiltApp, vars: Record<string, string>): Promise<number> {
+  return uploadManifest(cpUrl, app, { vars });
+}
+
+/** Uploads the app's component with `changes` applied to its manifest; resolves the new version's number. */
+export async function uploadManifest(cpUrl: string, app: BuiltApp, changes: Record<string, unknown> = {}): Promise<number> {
+  const res = await call(cpUrl, "POST", `/v1/apps/${app.name}/versions`, { msgpack: { manifest: { ...app.manifest, ...changes }, component: app.component } });
   if (res.status !== 201 && res.status !== 200) throw new Error(`upload answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.version as number;
+}
+
+/**
+ * Deploys `version` of `app` to all traffic and resolves the deployment the control plane answers. With
+ * `wait` (default) it must be active everywhere (200, state active); without, accepted (200 or 202).
+ */
+export async function deployVersion(cpUrl: string, app: string, version: number, wait = true): Promise<any> {
+  const res = await call(cpUrl, "POST", `/v1/apps/${app}/deployments`, { json: { versions: [{ version }], wait } });
+  const ok = wait ? res.status === 200 && res.body.state === "active" : res.status === 200 || res.status === 202;
+  if (!ok) throw new Error(`deploying ${app} v${version} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 /** Uploads the app as built (its own vars), deploys it and resolves once every region of `cluster` serves it. */
 export async function deployBuilt(cluster: Cluster, app: BuiltApp): Promise<number> {
   const version = await upload(cluster.cp.url, app, (app.manifest.vars ?? {}) as Record<string, string>);
-  const res = await call(cluster.cp.url, "POST", `/v1/apps/${app.name}/deployments`, { json: { versions: [{ version }], wait: true } });
-  if (res.status !== 200 || res.body.state !== "active") throw new Error(`deploying ${app.name} v${version} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  await Promise.all(cluster.nodes.map((n) => eventually(`${n.url} serves ${app.name} deploy ${res.body.deployId}`, async () =>
-    (await get(`${n.url}/_outpost/health`)).body?.apps?.some((a: { name: string; deployId?: number }) => a.name === app.name && a.deployId === res.body.deployId), 30_000)));
+  const { deployId } = await deployVersion(cluster.cp.url, app.name, version);
+  await Promise.all(cluster.nodes.map((n) => eventually(`${n.url} serves ${app.name} deploy ${deployId}`, async () =>
+    (await get(`${n.url}/_outpost/health`)).body?.apps?.some((a: { name: string; deployId?: number }) => a.name === app.name && a.deployId === deployId), 30_000)));
   return version;
 }
 

@@ -3,13 +3,13 @@
 // `serveEvents` also answers `POST /_outpost/events` (spec/events.md) on a real HTTP server.
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { pack, unpack } from "msgpackr";
 import type { AppEvent, EventResult } from "../runtime/events.ts";
 import { followLog, type LogFollower } from "./log-follower.ts";
 import type { LogEntry, LogFrame } from "../core/change-log.ts";
 import { call } from "./http.ts";
 import { REGION } from "./tokens.ts";
+import { listen } from "./listen.ts";
 
 export interface FakeRegionOptions {
   /** Hold acks until `release()` (to observe a deployment waiting). */
@@ -116,9 +116,8 @@ export class FakeRegion {
       if ("status" in out) return reply(out.status, "application/json", JSON.stringify({ error: out.error }));
       reply(200, "application/x-msgpack", pack(out));
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { url } = await listen(server);
     this.#server = server;
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await this.register(url);
     return url;
   }

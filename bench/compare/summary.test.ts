@@ -2,8 +2,7 @@
 // runtime and a peers report, the Markdown table and the SVG chart drawn from them, finding this run's
 // results files, and the log axis of bench/lib/svg.ts. The reports are small hand-made inputs; the
 // benches themselves are run by their own smoke tests.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -13,6 +12,7 @@ import { metric } from "../runtime/metric.ts";
 import type { RuntimeReport } from "../runtime/report.ts";
 import { coldStartLayers } from "./layers.ts";
 import { readResult, renderCompareSvg, renderLayersMarkdown } from "./summary.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
 const processes = (...ms: number[]) => ms; // a few fresh-process samples: min – max rows
 const many = (from: number) => Array.from({ length: 100 }, (_, i) => from + i / 100); // p50 – p99 rows
@@ -76,7 +76,7 @@ test("the table and the chart show every row; the chart is one well-formed SVG",
 });
 
 test("readResult takes the newest results file of that bench stamped at or after the run's start", () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-compare-test-"));
+  const dir = tempDir("outpost-compare-test-");
   try {
     for (const [name, n] of [["peers-2026-01-01T00-00-00-000Z.json", 1], ["peers-2026-01-02T00-00-00-000Z.json", 2], ["peers-2026-01-03T00-00-00-000Z.json", 3], ["runtime-2026-01-04T00-00-00-000Z.json", 4]] as const) {
       writeFileSync(join(dir, name), JSON.stringify({ n }));

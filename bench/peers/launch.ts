@@ -3,7 +3,6 @@
 // the process with its whole process group (jco serve runs the server in a grandchild). Every group still
 // running is killed when the bench exits, also on SIGINT/SIGTERM.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { request } from "undici";
 import type { RequestSpec } from "./workloads/index.ts";
 
@@ -31,18 +30,6 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
 process.once("exit", () => { for (const child of live) killGroup(child, "SIGKILL"); });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const tail = (s: string) => (s.length > 1500 ? `…${s.slice(-1500)}` : s);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -26,7 +26,7 @@ import { Pollable } from "../../runtime/host/poll.ts";
 import { InputStream, OutputStream } from "../../runtime/host/streams.ts";
 import { insecureRandom, monotonicClock, random, wallClock } from "../../runtime/host/system.ts";
 import { fakeRequest, fakeResponse } from "../lib/fake-http.ts";
-import { freePort } from "../peers/launch.ts";
+import { freePort } from "../../testkit/listen.ts";
 import { UPSTREAM_TEXT } from "../peers/workloads/index.ts";
 
 const DEFAULT = "node_modules/.cache/outpost-bench/peer-apps/outpost/fetch/dist/peer-fetch.wasm";

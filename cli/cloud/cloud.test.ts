@@ -1,7 +1,6 @@
 // Unit tests of the cloud commands' helpers: the order in which the control plane URL and the token are
 // found, how API failures are explained, the requests count read from Prometheus text, and formatting.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -11,8 +10,9 @@ import { explain } from "./connect.ts";
 import { table, versionSet } from "./format.ts";
 import { resolveTarget, TargetError, type Target } from "./target.ts";
 import { writeUpState } from "./up-state.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "outpost-target-"));
+const dir = tempDir("outpost-target-");
 process.chdir(dir); // so no .outpost of the repository is found above the cwd
 const config = join(dir, "wrangler-like.toml");
 const target = (values: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}) => resolveTarget({ values, config }, env);

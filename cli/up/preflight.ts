@@ -54,7 +54,8 @@ export async function clearLeftovers(outpostDir: string, out: Output): Promise<v
   removeUpState(outpostDir);
 }
 
-function portFree(port: number, host: string): Promise<boolean> {
+/** Whether `host:port` can be bound right now. */
+export function portFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once("error", () => resolve(false));

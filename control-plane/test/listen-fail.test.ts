@@ -4,16 +4,16 @@
 import { spawn } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createServer, type AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { removeDir, tempDir } from "../../testkit/temp.ts";
+import { listen } from "../../testkit/listen.ts";
 
 const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
 
 test("a taken port rejects startControlPlane and leaves nothing running", async () => {
   const blocker = createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
-  const port = (blocker.address() as AddressInfo).port;
+  const { port } = await listen(blocker);
   const dataDir = tempDir();
   const script = `
     const { startControlPlane } = await import(${JSON.stringify(SERVER)});

@@ -4,13 +4,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { startCp, upload } from "../../testkit/control-plane.ts";
 import { call } from "../../testkit/http.ts";
 import { removeDir } from "../../testkit/temp.ts";
 import { REGION } from "../../testkit/tokens.ts";
 import { until } from "../../testkit/wait.ts";
+import { listen } from "../../testkit/listen.ts";
 
 const cp = await startCp();
 
@@ -67,8 +67,7 @@ async function logServer(): Promise<{ server: Server; url: string; clients: Serv
     res.flushHeaders();
     clients.push(res);
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, clients, apps };
+  return { server, url: (await listen(server)).url, clients, apps };
 }
 
 test("logs fan-in merges NDJSON from every region, tagged with the region", async () => {

@@ -2,14 +2,14 @@
 // componentNew), on a core module, on garbage, and on a real JavaScript component from `outpost build`.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadJco } from "../../sdk/build/toolchain.ts"; // jco with the filesystem preopened, to read WIT
 import { witDir, OUTPOST_WIT } from "../../sdk/build/wit.ts";
 import { ALLOWED_IMPORTS, ComponentError, checkWorld, parseInterfaceName, validateComponent } from "./validate.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "outpost-validate-"));
+const tmp = tempDir("outpost-validate-");
 const deps = join(tmp, "deps");
 cpSync(join(await witDir(join(tmp, "cache")), "deps"), deps, { recursive: true });
 mkdirSync(join(deps, "outpost"));

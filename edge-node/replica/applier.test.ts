@@ -7,7 +7,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CpError } from "./cp-client.ts";
-import { entries, manifest, removeFixtureDirs, setup } from "./applier-fixture.ts";
+import { entries, manifest, removeFixtureDirs, setup } from "./test/applier-fixture.ts";
 import { restoreActive } from "./restore.ts";
 
 const log = entries();

@@ -6,7 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ApplyContext } from "./catch-up.ts";
-import { entries, removeFixtureDirs, setup } from "./applier-fixture.ts";
+import { entries, removeFixtureDirs, setup } from "./test/applier-fixture.ts";
 import type { LogEntry } from "./entries.ts";
 
 const log = entries();

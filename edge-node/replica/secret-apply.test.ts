@@ -6,7 +6,7 @@
 // the region's output.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { entries, removeFixtureDirs, setup } from "./applier-fixture.ts";
+import { entries, removeFixtureDirs, setup } from "./test/applier-fixture.ts";
 import { restoreActive } from "./restore.ts";
 
 const log = entries();

@@ -6,7 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { until } from "../../testkit/wait.ts";
-import { entries, manifest, removeFixtureDirs, setup } from "./applier-fixture.ts";
+import { entries, manifest, removeFixtureDirs, setup } from "./test/applier-fixture.ts";
 
 const log = entries();
 test.before.each(() => log.reset());

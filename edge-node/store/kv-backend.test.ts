@@ -4,22 +4,21 @@
 // `kv-error.invalid` / `unavailable`, and reads in another thread seeing the main thread's writes.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { applyKvEntry } from "./kv-apply.ts";
 import { RegionStore } from "./region-store.ts";
 import { createKvBackend } from "./worker-kv.ts";
 import { KvWriter } from "../replica/kv-writer.ts";
 import { CpError, type KvPutBody } from "../replica/cp-client.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
 const dirs: string[] = [];
 const enc = (s: string) => new Uint8Array(Buffer.from(s));
 const dec = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString() : undefined);
 
 function setup(cpFails?: () => Error) {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-kv-"));
+  const dir = tempDir("outpost-kv-");
   dirs.push(dir);
   const store = new RegionStore(dir);
   let seq = 100;

@@ -4,18 +4,17 @@
 import { createHash } from "node:crypto";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { applyKvAhead, applyKvEntry } from "./kv-apply.ts";
 import { kvKey } from "./kv-keys.ts";
 import { sweepExpired } from "./kv-sweep.ts";
 import { RegionStore } from "./region-store.ts";
 import type { KvEntry } from "../replica/entries.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
 const dirs: string[] = [];
 const fresh = () => {
-  const d = mkdtempSync(join(tmpdir(), "outpost-store-"));
+  const d = tempDir("outpost-store-");
   dirs.push(d);
   return d;
 };

@@ -1,8 +1,7 @@
 // End to end: 100 JS apps (one build, deployed under 100 names, routes and vars) on one real
 // edge-node process; every app answers with its own config, also when requests spread across
 // all of them at once, and the node's health and metrics list them all.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
@@ -11,12 +10,13 @@ import { parseRoutePattern } from "../../core/config/routes.ts";
 import { buildFixture } from "../../testkit/apps.ts";
 import { ROOT } from "../../testkit/paths.ts";
 import { startNode, type Running } from "../../testkit/process.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
 const APPS = 100;
 const density = suite<{ node: Running; dir: string }>(`${APPS} apps on one edge node`);
 
 density.before(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), "outpost-density-"));
+  ctx.dir = tempDir("outpost-density-");
   const built = join(ctx.dir, "built");
   await buildFixture("tenant-app", built);
   const template = JSON.parse(readFileSync(join(built, "tenant.manifest.json"), "utf8"));

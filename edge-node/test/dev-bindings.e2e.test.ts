@@ -1,19 +1,19 @@
 // End to end: `outpost dev` (a real process) gives an app the same bindings as the edge, through
 // its own local control plane: KV reads and writes, a queue producer whose messages the app's
 // consumer receives, crons that fire on their own; and the dev state (KV) survives a restart.
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { eventually } from "../../testkit/wait.ts";
 import { startCli, type Running } from "../../testkit/process.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
 const dev = suite<{ dir: string; dev: Running }>("outpost dev with KV, queues and crons");
 
 dev.before(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), "outpost-dev-bindings-"));
+  ctx.dir = tempDir("outpost-dev-bindings-");
   cpSync(join(import.meta.dirname, "fixtures", "events-app"), ctx.dir, { recursive: true, filter: (src) => !src.includes(".outpost") });
   ctx.dev = await startCli(["dev", "--port", "0", "--no-watch"], { cwd: ctx.dir, timeoutMs: 180_000 });
 });

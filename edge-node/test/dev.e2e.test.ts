@@ -1,20 +1,21 @@
 // End to end: a real `outpost dev` process serving the fixture app over HTTP on 127.0.0.1,
 // exercised with undici: bodies both ways, headers, status codes, routing, concurrency,
 // outgoing fetch, exceptions, waitUntil, the scheduled() trigger, and a rebuild swapped in on a source edit.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { startCli, type Running } from "../../testkit/process.ts";
+import { tempDir } from "../../testkit/temp.ts";
+import { listen } from "../../testkit/listen.ts";
 
 const e2e = suite<{ dev: Running; dir: string; upstream: Server; upstreamUrl: string }>("outpost dev end to end");
 
 e2e.before(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), "outpost-e2e-"));
+  ctx.dir = tempDir("outpost-e2e-");
   cpSync(join(import.meta.dirname, "fixtures", "e2e-app"), ctx.dir, { recursive: true });
   ctx.upstream = createServer((req, res) => {
     let body = "";
@@ -24,9 +25,7 @@ e2e.before(async (ctx) => {
       res.end(`upstream got ${req.method} ${body}`);
     });
   });
-  await new Promise<void>((r) => ctx.upstream.listen(0, "127.0.0.1", () => r()));
-  const addr = ctx.upstream.address();
-  ctx.upstreamUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/up`;
+  ctx.upstreamUrl = `${(await listen(ctx.upstream)).url}/up`;
   ctx.dev = await startCli(["dev", "--port", "0"], { cwd: ctx.dir, timeoutMs: 180_000 });
 });
 

@@ -9,7 +9,7 @@ import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { call, get } from "../../testkit/http.ts";
-import { buildApp, Cluster, upload, type BuiltApp } from "../../testkit/cluster.ts";
+import { buildApp, Cluster, deployVersion, uploadManifest, type BuiltApp } from "../../testkit/cluster.ts";
 import { eventually } from "../../testkit/wait.ts";
 
 const NS = "events-app-STORE";
@@ -26,11 +26,7 @@ events.before(async (ctx) => {
 events.after(async (ctx) => { await ctx.cluster?.stop(); });
 
 async function deploy(ctx: Ctx, manifestChanges: Record<string, unknown> = {}): Promise<void> {
-  const res = await call(ctx.cluster.cp.url, "POST", `/v1/apps/${ctx.app.name}/versions`, { msgpack: { manifest: { ...ctx.app.manifest, ...manifestChanges }, component: ctx.app.component } });
-  assert.ok(res.status === 201 || res.status === 200, JSON.stringify(res.body));
-  const d = await call(ctx.cluster.cp.url, "POST", `/v1/apps/${ctx.app.name}/deployments`, { json: { versions: [{ version: res.body.version }], wait: true } });
-  assert.is(d.status, 200, JSON.stringify(d.body));
-  assert.is(d.body.state, "active");
+  await deployVersion(ctx.cluster.cp.url, ctx.app.name, await uploadManifest(ctx.cluster.cp.url, ctx.app, manifestChanges));
 }
 
 /** Every key of the app's namespace under `prefix`, read at the control plane (the primary). */

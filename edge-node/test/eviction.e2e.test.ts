@@ -1,8 +1,7 @@
 // End to end: an edge node with small caches (idle instance memory and compiled modules) serving
 // two JS apps of different code; apps keep answering as their compiled modules and idle instances
 // are evicted by LRU and rebuilt on demand, and the metrics count the evictions.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
@@ -10,11 +9,12 @@ import * as assert from "uvu/assert";
 import { buildFixture } from "../../testkit/apps.ts";
 import { ROOT } from "../../testkit/paths.ts";
 import { startNode, type Running } from "../../testkit/process.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
 const eviction = suite<{ node: Running; dir: string }>("LRU eviction of modules and idle instances");
 
 eviction.before(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), "outpost-evict-"));
+  ctx.dir = tempDir("outpost-evict-");
   const apps = join(ctx.dir, "apps");
   await Promise.all([buildFixture("tenant-app", apps), buildFixture("e2e-app", apps)]);
   // The module budget counts what a component alone keeps loaded: a JS app's ~4.3 MB data image (the

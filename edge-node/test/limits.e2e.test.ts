@@ -2,9 +2,8 @@
 // JS neighbour and the C example, over HTTP. Checks that limits from the config are enforced
 // (CPU, memory, wall time, subrequests, body sizes), that a runaway guest is stopped while the
 // neighbours keep answering, that a trapping instance is replaced, and that metrics count it all.
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
@@ -12,6 +11,8 @@ import * as assert from "uvu/assert";
 import { buildFixture, packageCExample } from "../../testkit/apps.ts";
 import { ROOT } from "../../testkit/paths.ts";
 import { startNode, type Running } from "../../testkit/process.ts";
+import { tempDir } from "../../testkit/temp.ts";
+import { listen } from "../../testkit/listen.ts";
 
 type Ctx = { node: Running; dir: string; upstream: Server; upstreamUrl: string };
 const limits = suite<Ctx>("runtime limits on an edge node");
@@ -27,13 +28,11 @@ async function get(node: Running, host: string, path: string, init: { method?: s
 }
 
 limits.before(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), "outpost-limits-"));
+  ctx.dir = tempDir("outpost-limits-");
   const apps = join(ctx.dir, "apps");
   await Promise.all([buildFixture("limits-app", apps), buildFixture("e2e-app", apps), packageCExample(apps)]);
   ctx.upstream = createServer((_req, res) => res.end("up"));
-  await new Promise<void>((r) => ctx.upstream.listen(0, "127.0.0.1", () => r()));
-  const addr = ctx.upstream.address();
-  ctx.upstreamUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/`;
+  ctx.upstreamUrl = `${(await listen(ctx.upstream)).url}/`;
   ctx.node = await startNode(["--port", "0", "--threads", "2", "--cache-dir", join(ctx.dir, "cache"), apps], { cwd: ROOT });
 });
 

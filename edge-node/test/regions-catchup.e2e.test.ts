@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { call } from "../../testkit/http.ts";
-import { buildApp, Cluster, release, upload, watchReleases, type BuiltApp } from "../../testkit/cluster.ts";
+import { buildApp, Cluster, deployVersion, release, upload, watchReleases, type BuiltApp } from "../../testkit/cluster.ts";
 import { eventually } from "../../testkit/wait.ts";
 
 interface Ctx { cluster: Cluster; app: BuiltApp }
@@ -22,9 +22,7 @@ catchUp.after(async (ctx) => { await ctx.cluster?.stop(); });
 
 async function deploy(ctx: Ctx, marker: string): Promise<{ version: number; deployId: string }> {
   const version = await upload(ctx.cluster.cp.url, ctx.app, { RELEASE: marker });
-  const res = await call(ctx.cluster.cp.url, "POST", "/v1/apps/kv-app/deployments", { json: { versions: [{ version }], wait: true } });
-  assert.is(res.body.state, "active", JSON.stringify(res.body));
-  return { version, deployId: res.body.deployId };
+  return { version, deployId: (await deployVersion(ctx.cluster.cp.url, "kv-app", version)).deployId };
 }
 
 

@@ -10,7 +10,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Store } from "../../control-plane/store/store.ts";
 import { call, get } from "../../testkit/http.ts";
-import { buildApp, Cluster, release, upload, watchReleases, type BuiltApp } from "../../testkit/cluster.ts";
+import { buildApp, Cluster, deployVersion, release, upload, watchReleases, type BuiltApp } from "../../testkit/cluster.ts";
 import { eventually } from "../../testkit/wait.ts";
 import type { Running } from "../../testkit/process.ts";
 
@@ -31,11 +31,7 @@ faults.after(async (ctx) => { await ctx.cluster?.stop(); });
 const allServe = (ctx: Ctx, want: string, nodes: Running[] = ctx.cluster.nodes) =>
   Promise.all(nodes.map((n) => eventually(`${n.url} serves release ${want}`, async () => (await release(n)) === want, 20_000)));
 
-async function deploy(ctx: Ctx, version: number, wait = true) {
-  const res = await call(ctx.cluster.cp.url, "POST", "/v1/apps/kv-app/deployments", { json: { versions: [{ version }], wait } });
-  assert.ok(res.status === 200 || res.status === 202, JSON.stringify(res.body));
-  return res.body;
-}
+const deploy = (ctx: Ctx, version: number, wait = true) => deployVersion(ctx.cluster.cp.url, "kv-app", version, wait);
 
 /** Until every region holds a log stream to the control plane and has applied all of it. */
 const allCaughtUp = (ctx: Ctx) =>

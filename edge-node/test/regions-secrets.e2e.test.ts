@@ -5,7 +5,6 @@
 // down serves with the secrets in its store; `outpost secret list` shows names, never values;
 // `outpost secret delete` removes it everywhere, and `outpost deploy --json` then warns, still deploys,
 // and shows each region's prepare phases.
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -13,26 +12,16 @@ import { call, get } from "../../testkit/http.ts";
 import { buildApp, Cluster, upload, type BuiltApp } from "../../testkit/cluster.ts";
 import { ADMIN } from "../../testkit/tokens.ts";
 import { eventually } from "../../testkit/wait.ts";
-import { CLI, ROOT } from "../../testkit/paths.ts";
+import { FIXTURES } from "../../testkit/paths.ts";
+import { runCli } from "../../testkit/cli.ts";
 
-const FIXTURE = join(ROOT, "edge-node", "test", "fixtures", "secret-app");
+const FIXTURE = join(FIXTURES, "secret-app");
 interface Ctx { cluster: Cluster; app: BuiltApp }
 const secrets = suite<Ctx>("secrets replicated to three regions");
 
 /** `outpost <args>` against the cluster's control plane, with `stdin` piped in. */
-function outpost(ctx: Ctx, args: string[], stdin = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args, "--control-plane", ctx.cluster.cp.url, "--token", ADMIN], {
-      cwd: FIXTURE, env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-    p.stdin.end(stdin);
-  });
-}
+const outpost = (ctx: Ctx, args: string[], stdin = "") =>
+  runCli([...args, "--control-plane", ctx.cluster.cp.url, "--token", ADMIN], { cwd: FIXTURE, stdin });
 
 const secretIn = async (url: string) => (await get(`${url}/secret`)).body as { apiKey: string | null; undeclared: string | null };
 const allSee = (ctx: Ctx, value: string | null) =>

@@ -8,7 +8,7 @@ import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { call, get } from "../../testkit/http.ts";
-import { buildApp, Cluster, release, upload, type BuiltApp } from "../../testkit/cluster.ts";
+import { buildApp, Cluster, deployVersion, release, upload, type BuiltApp } from "../../testkit/cluster.ts";
 import { ADMIN, REGION } from "../../testkit/tokens.ts";
 import { eventually } from "../../testkit/wait.ts";
 
@@ -28,11 +28,7 @@ regions.after(async (ctx) => { await ctx.cluster?.stop(); });
 const allServe = (ctx: Ctx, want: string) =>
   Promise.all(ctx.cluster.nodes.map((n) => eventually(`${n.url} serves release ${want}`, async () => (await release(n)) === want, 20_000)));
 
-async function deploy(ctx: Ctx, version: number) {
-  const res = await call(ctx.cluster.cp.url, "POST", "/v1/apps/kv-app/deployments", { json: { versions: [{ version }], wait: true } });
-  assert.is(res.status, 200, JSON.stringify(res.body));
-  return res.body;
-}
+const deploy = (ctx: Ctx, version: number) => deployVersion(ctx.cluster.cp.url, "kv-app", version);
 
 regions("a deploy is served by all three regions", async (ctx) => {
   const v1 = await upload(ctx.cluster.cp.url, ctx.app, { RELEASE: "one" });

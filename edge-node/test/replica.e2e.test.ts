@@ -4,20 +4,19 @@
 // in both (at once in the writing region); KV limits are kv-error.invalid; the logs endpoint
 // streams an app's lines to the region token only; an edge node restarted while the control plane
 // is down serves its last good state, and catches up when the control plane is back.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { pack } from "msgpackr";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { eventually } from "../../testkit/wait.ts";
+import { call, get } from "../../testkit/http.ts";
+import { ADMIN, REGION } from "../../testkit/tokens.ts";
 import { buildFixture } from "../../testkit/apps.ts";
 import { ROOT } from "../../testkit/paths.ts";
 import { startControlPlaneProcess, startNode, type Running } from "../../testkit/process.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
-const ADMIN = "e2e-admin-token";
-const REGION = "e2e-region-token";
 const NS = "kv-app-STORE";
 const env = { OUTPOST_ADMIN_TOKEN: ADMIN, OUTPOST_REGION_TOKEN: REGION };
 
@@ -28,21 +27,8 @@ const startCp = (dir: string) => startControlPlaneProcess(["--port", "0", "--dat
 const startRegion = (dir: string, name: string, cpUrl: string) =>
   startNode(["--port", "0", "--threads", "1", "--name", name, "--control-plane", cpUrl, "--data", join(dir, name), "--cache-dir", join(dir, "cache")], { cwd: ROOT, env, urlPattern: /ready (http:\/\/127\.0\.0\.1:\d+)/ });
 
-async function cp(ctx: Ctx, method: string, path: string, body?: { json?: unknown; msgpack?: unknown }) {
-  const headers: Record<string, string> = { authorization: `Bearer ${ADMIN}` };
-  let payload: string | Buffer | undefined;
-  if (body?.json !== undefined) { headers["content-type"] = "application/json"; payload = JSON.stringify(body.json); }
-  if (body?.msgpack !== undefined) { headers["content-type"] = "application/x-msgpack"; payload = pack(body.msgpack); }
-  const res = await request(ctx.cp.url + path, { method: method as "GET", headers, body: payload });
-  const text = await res.body.text();
-  return { status: res.statusCode, body: text ? JSON.parse(text) : null };
-}
+const cp = (ctx: Ctx, method: string, path: string, body: { json?: unknown; msgpack?: unknown } = {}) => call(ctx.cp.url, method, path, body);
 
-async function get(url: string): Promise<{ status: number; body: any }> {
-  const res = await request(url);
-  const text = await res.body.text();
-  try { return { status: res.statusCode, body: JSON.parse(text) }; } catch { return { status: res.statusCode, body: text }; }
-}
 
 const release = (node: Running) => get(`${node.url}/kv/release`).then((r) => (r.status === 200 ? r.body.release as string : null));
 
@@ -53,7 +39,7 @@ async function upload(ctx: Ctx, vars: Record<string, unknown>): Promise<number> 
 }
 
 replica.before(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), "outpost-replica-"));
+  ctx.dir = tempDir("outpost-replica-");
   const apps = join(ctx.dir, "apps");
   await buildFixture("kv-app", apps);
   ctx.manifest = JSON.parse(readFileSync(join(apps, "kv-app.manifest.json"), "utf8"));

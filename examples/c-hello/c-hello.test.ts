@@ -2,17 +2,17 @@
 // behind node:http and checks the answers over HTTP with undici; prints (never asserts) timings.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { ComponentApp } from "../../runtime/app.ts";
 import { validateComponent } from "../../core/component/validate.ts";
 import { buildCComponent } from "./build.ts";
+import { tempDir } from "../../testkit/temp.ts";
+import { listen } from "../../testkit/listen.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "outpost-c-hello-"));
+const tmp = tempDir("outpost-c-hello-");
 const ms = (t: number) => `${(performance.now() - t).toFixed(2)} ms`;
 let bytes: Uint8Array;
 let app: ComponentApp;
@@ -37,8 +37,7 @@ test.before(async () => {
   console.log(`    load: ${ms(t)} (validate ${validateMs.toFixed(1)}, transpile ${transpileMs.toFixed(1)}, compile ${compileMs.toFixed(1)} ms)`);
 
   server = createServer((req, res) => void app.serve(req, res));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = (await listen(server)).url;
 
   // New instance to first response: instantiate, then the first request through HTTP.
   t = performance.now();

@@ -2,9 +2,7 @@
 // driven the way a guest drives it, against a real node:http server on 127.0.0.1: streaming bodies with
 // flow control, request bodies, headers and trailers, error codes (refused, first-byte timeout, reset),
 // the subrequest refusal, and a dropped body stopping the upstream.
-import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BodyQueue } from "./body-queue.ts";
@@ -12,6 +10,7 @@ import { Fields } from "./fields.ts";
 import { IncomingResponse, OutgoingRequest, RequestOptions, sendRequest, type OutgoingContext } from "./http-outgoing.ts";
 import { IncomingBody, OutgoingBody } from "./http-types.ts";
 import type { InputStream } from "./streams.ts";
+import { listen } from "../../testkit/listen.ts";
 
 const enc = new TextEncoder();
 const CHUNK = Buffer.alloc(16 * 1024, "abcdefgh");
@@ -44,9 +43,7 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   "/reset": (req, res) => { res.writeHead(200, { "content-length": "100000" }); res.write("partial", () => setTimeout(() => req.socket.destroy(), 20)); },
 };
 const server = createServer((req, res) => routes[new URL(req.url ?? "/", "http://x").pathname]!(req, res));
-server.listen(0, "127.0.0.1");
-await once(server, "listening");
-const authority = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+const authority = `127.0.0.1:${(await listen(server)).port}`;
 
 const failures: string[] = [];
 const ctx = (limit = 50): OutgoingContext => {
@@ -127,9 +124,7 @@ test("a request body written in parts reaches the upstream, with the guest's hea
 
 test("error codes: refused connection, first-byte timeout", async () => {
   const closed = createServer();
-  closed.listen(0, "127.0.0.1");
-  await once(closed, "listening");
-  const port = (closed.address() as AddressInfo).port;
+  const { port } = await listen(closed);
   closed.close();
   assert.is(await send(outgoing("/", "get", [], `127.0.0.1:${port}`)), "connection-refused");
   const options = new RequestOptions();

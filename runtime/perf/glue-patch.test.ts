@@ -4,14 +4,14 @@
 // does not know is left alone).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { transpile } from "@bytecodealliance/jco";
 import { ASYNC_EXPORTS, SUSPENDING_IMPORTS } from "../host/index.ts";
 import { validateComponent } from "../../core/component/validate.ts";
 import { patchGlueText } from "./glue-patch.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
 const real = join(import.meta.dirname, "..", "..", "dist", "hello.wasm");
 
@@ -116,7 +116,7 @@ ${taskRegion}    let ret;
 }
 
 async function load(js: string): Promise<{ instantiate: (host: (x: number) => unknown, calls: string[]) => (x: number) => unknown }> {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-glue-patch-"));
+  const dir = tempDir("outpost-glue-patch-");
   try {
     const file = join(dir, "glue.mjs");
     writeFileSync(file, js);

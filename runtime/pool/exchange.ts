@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServeInfo } from "../../core/limits.ts";
 import { hostError, pairs } from "../http-host.ts";
-import { WINDOW, type FromWorker, type Pairs, type RequestHead } from "./protocol.ts";
+import { WINDOW, type FromWorker, type RequestHead } from "./protocol.ts";
 import type { ExchangeSink, RuntimeThread } from "./thread.ts";
 
 const RETRY_BYTES = 1 << 20;

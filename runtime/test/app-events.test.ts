@@ -1,8 +1,7 @@
 // ComponentApp.event in process (no worker thread, no CPU meter): events take the app's instances,
 // queue sends go to the app's own `queue` option or fail without one, and a component that does not
 // export a handler (the C example exports only wasi:http) gets a clear error naming the export.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -11,12 +10,13 @@ import { ComponentApp, type AppOptions } from "../app.ts";
 import type { EventResult, OutgoingQueueMessage } from "../events.ts";
 import type { LogLine } from "../../core/logs/line.ts";
 import { batch, buildEventsApp, cron, message, type EventsApp } from "./events-fixture.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
 type Ctx = { dir: string; app: EventsApp; logs: LogLine[] };
 const inProcess = suite<Ctx>("events in process (ComponentApp)");
 
 inProcess.before(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), "outpost-app-events-"));
+  ctx.dir = tempDir("outpost-app-events-");
   ctx.app = await buildEventsApp(join(ctx.dir, "dist"));
   ctx.logs = [];
 });

@@ -2,9 +2,8 @@
 // toolchain: scheduled runs and failures, queue outcomes per message, a throwing batch, the CPU and
 // wall limits (the app still serves HTTP after its thread was stopped), and guests' queue sends from
 // a worker thread reaching the pool's QueueSender (its refusals, or having none, reaching the guest).
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
@@ -13,6 +12,8 @@ import { settleOutcomes, type EventResult, type OutgoingQueueMessage } from "../
 import type { LogLine } from "../../core/logs/line.ts";
 import { RuntimePool } from "../pool/pool.ts";
 import { batch, buildEventsApp, cron, message, type EventsApp } from "./events-fixture.ts";
+import { tempDir } from "../../testkit/temp.ts";
+import { listen } from "../../testkit/listen.ts";
 
 const KEY = "events-app@v1";
 type Ctx = {
@@ -32,7 +33,7 @@ function outcomesOf(r: EventResult): string[] | undefined {
 }
 
 events.before(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), "outpost-pool-events-"));
+  ctx.dir = tempDir("outpost-pool-events-");
   ctx.app = await buildEventsApp(join(ctx.dir, "dist"));
   ctx.logs = [];
   ctx.sent = [];
@@ -49,9 +50,7 @@ events.before(async (ctx) => {
   await ctx.pool.start();
   await ctx.pool.deploy({ name: "events-app", version: "v1", bytes: ctx.app.bytes, queues: ctx.app.queues, limits: ctx.app.limits });
   ctx.server = createServer((req, res) => void ctx.pool.serve(KEY, req, res));
-  await new Promise<void>((r) => ctx.server.listen(0, "127.0.0.1", () => r()));
-  const addr = ctx.server.address();
-  ctx.url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  ctx.url = (await listen(ctx.server)).url;
 });
 
 events.after(async (ctx) => {

@@ -5,9 +5,8 @@
 // compiled again from the core module files written beside its shape's glue; new code on a thread that
 // warmed the same engine and glue skips the warm-up run; an app deployed with `reread` writes no module
 // files and is compiled again from the bytes it hands over.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
@@ -15,12 +14,14 @@ import * as assert from "uvu/assert";
 import { buildFixture } from "../../testkit/apps.ts";
 import { sha256 } from "../component.ts";
 import { RuntimePool, type PoolApp } from "../pool/pool.ts";
+import { tempDir } from "../../testkit/temp.ts";
+import { listen } from "../../testkit/listen.ts";
 
 type Ctx = { dir: string; e2e: Uint8Array; tenant: Uint8Array; pool: RuntimePool; server: Server; url: string; evicted: string[] };
 const redeploy = suite<Ctx>("redeploying on the runtime pool");
 
 redeploy.before(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), "outpost-pool-redeploy-"));
+  ctx.dir = tempDir("outpost-pool-redeploy-");
   const apps = join(ctx.dir, "apps");
   await Promise.all([buildFixture("e2e-app", apps), buildFixture("tenant-app", apps)]);
   ctx.e2e = readFileSync(join(apps, "e2e-app.wasm"));
@@ -33,9 +34,7 @@ redeploy.before(async (ctx) => {
     const key = decodeURIComponent(req.headers["x-key"] as string);
     void ctx.pool.serve(key, req, res);
   });
-  await new Promise<void>((r) => ctx.server.listen(0, "127.0.0.1", () => r()));
-  const addr = ctx.server.address();
-  ctx.url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  ctx.url = (await listen(ctx.server)).url;
 });
 
 redeploy.after(async (ctx) => {

@@ -1,16 +1,15 @@
 // RuntimeThread after its worker exited: loading an app version fails at once with a clear error
 // instead of waiting forever for an answer the dead thread will never post (the pool's serve and event
 // paths await this load). A real worker thread, terminated.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { PostedApp } from "../pool/protocol.ts";
 import { RuntimeThread } from "../pool/thread.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
 test("load on a thread whose worker exited rejects instead of hanging", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-thread-exit-"));
+  const dir = tempDir("outpost-thread-exit-");
   try {
     let exits = 0;
     const thread = new RuntimeThread(0, { idleBytes: 1 << 20, cacheDir: dir, onLog: () => {}, onExit: () => { exits++; } });

@@ -2,14 +2,14 @@
 // projects written to a temp directory: fast, no componentize.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { bundleApp, entrySource, GUEST_SHIM } from "./bundle.ts";
 import { BuildError } from "./errors.ts";
 import { mapPositions } from "./sourcemap.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
-const root = mkdtempSync(join(tmpdir(), "outpost-bundle-"));
+const root = tempDir("outpost-bundle-");
 // A stand-in guest shim, so these tests do not depend on the real one's imports.
 const guest = join(root, "guest.js");
 writeFileSync(guest, `import { write } from "outpost:edge/log@0.1.0";\nexport function serve(w) { return { incomingHandler: { handle() { write("info", String(w), "{}"); } }, scheduledHandler: {}, queueHandler: {} }; }\n`);

@@ -2,16 +2,16 @@
 // own componentize(): same feature choice, and for the same JS the same world; plus the engine cache.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { componentizeJs, featuresFor } from "./componentize.ts";
 import { engineKey } from "./engine.ts";
 import { StepTimer } from "./steps.ts";
 import { DEFAULT_FEATURES, loadJco } from "./toolchain.ts";
 import { WORLD, witDir } from "./wit.ts";
+import { tempDir } from "../../testkit/temp.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "outpost-componentize-test-"));
+const tmp = tempDir("outpost-componentize-test-");
 const sourcePath = join(import.meta.dirname, "fixtures", "raw-guest.js");
 const witPath = await witDir(join(tmp, "cache"));
 

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ConfigErrors, DEFAULT_LIMITS, loadConfig, parseConfig } from "./index.ts";
-import { BASE, oneError, parseText, project } from "./test-project.ts";
+import { BASE, oneError, parseText, project } from "./test/test-project.ts";
 
 const FULL = `# every field
 name = "shop-api"

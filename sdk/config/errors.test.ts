@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ConfigErrors, parseConfig } from "./index.ts";
-import { BASE, errorsOf, oneError, parseText } from "./test-project.ts";
+import { BASE, errorsOf, oneError, parseText } from "./test/test-project.ts";
 
 test("TOML syntax error: smol-toml's line and column", () => {
   const e = oneError(`name = "app"\nmain = "src/index.ts"\nlimits = { cpu_ms = }\n`, null, 3, "invalid TOML");

@@ -1,15 +1,15 @@
 // Test helpers for the config tests: a temp project on disk, and assertions on the ConfigErrors thrown.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as assert from "uvu/assert";
-import { ConfigErrors, parseConfig } from "./index.ts";
-import type { AppConfig, ConfigError } from "./index.ts";
+import { ConfigErrors, parseConfig } from "../index.ts";
+import type { AppConfig, ConfigError } from "../index.ts";
+import { tempDir } from "../../../testkit/temp.ts";
 
 /** Writes the config and entry files into a fresh temp dir; returns the config path. */
 export function project(toml: string, files: string[] = ["src/index.ts"]): string {
-  const dir = mkdtempSync(join(tmpdir(), "outpost-config-"));
+  const dir = tempDir("outpost-config-");
   for (const f of files) {
     mkdirSync(dirname(join(dir, f)), { recursive: true });
     writeFileSync(join(dir, f), "export default {};\n");

@@ -3,17 +3,16 @@
 // can be made to take `loadDelayMs`), a
 // fake control plane (artifacts by sha256, acks, deployment states, "down" and "corrupt" switches),
 // and builders of the log entries of the app `shop` whose versions v1-v4 are small fake components.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { AppRegistry } from "../apps.ts";
-import { RegionStore } from "../store/region-store.ts";
-import { parseRoutePattern, type Route } from "../../core/config/routes.ts";
-import type { Manifest } from "../../core/manifest.ts";
-import { Applier } from "./applier.ts";
-import { sha256Hex } from "./artifacts.ts";
-import { CpError, type AckBody } from "./cp-client.ts";
-import type { LogEntry } from "./entries.ts";
+import { rmSync } from "node:fs";
+import { AppRegistry } from "../../apps.ts";
+import { RegionStore } from "../../store/region-store.ts";
+import { parseRoutePattern, type Route } from "../../../core/config/routes.ts";
+import type { Manifest } from "../../../core/manifest.ts";
+import { Applier } from "../applier.ts";
+import { sha256Hex } from "../artifacts.ts";
+import { CpError, type AckBody } from "../cp-client.ts";
+import type { LogEntry } from "../entries.ts";
+import { tempDir } from "../../../testkit/temp.ts";
 
 const dirs: string[] = [];
 export const code = (s: string) => new Uint8Array(Buffer.from(`component ${s}`));
@@ -25,7 +24,7 @@ export const manifest = (v: string, secrets: string[] = []): Manifest => ({
   routes: [route("/*")], regions: null, builtWith: { outpost: "0", componentizeJs: null, jco: "0" },
 } as unknown as Manifest);
 
-export function setup(dir = mkdtempSync(join(tmpdir(), "outpost-applier-")), opts: { aheadTtlMs?: number; loadDelayMs?: number } = {}) {
+export function setup(dir = tempDir("outpost-applier-"), opts: { aheadTtlMs?: number; loadDelayMs?: number } = {}) {
   dirs.push(dir);
   const store = new RegionStore(dir);
   const loads: string[] = [];
