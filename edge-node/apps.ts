@@ -50,8 +50,12 @@ export class AppRegistry {
   #loaded = new Map<string, Deployment>();
   #active = new Map<string, ActiveSet>();
   #retiring = new Set<string>();
+  #everActivated = false;
 
   constructor(pool: RuntimePool) { this.pool = pool; }
+
+  /** Some app has gone live on this node since it started (a node that never had one is still starting). */
+  get everActivated(): boolean { return this.#everActivated; }
 
   /** The app's primary active version. */
   get(name: string): Deployment | undefined {
@@ -120,6 +124,7 @@ export class AppRegistry {
     };
     for (const v of set.versions) this.#retiring.delete(v.deployment.key);
     this.#active.set(name, set);
+    this.#everActivated = true;
     this.routes.set(name, primary(set).manifest.routes);
     const keep = new Set(versions.map((v) => v.key));
     for (const d of [...this.#loaded.values()]) if (d.name === name && !keep.has(d.key)) this.#retire(d);

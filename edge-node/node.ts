@@ -14,6 +14,7 @@ import { KvWriter } from "./replica/kv-writer.ts";
 import { Replica } from "./replica/replica.ts";
 import { restoreActive } from "./replica/restore.ts";
 import { createEdgeServer } from "./server.ts";
+import type { DevFailure } from "./dev-error-page.ts";
 import { startSweeping } from "./store/kv-sweep.ts";
 import { RegionStore } from "./store/region-store.ts";
 import type { WorkerKvOptions } from "./store/worker-kv.ts";
@@ -39,6 +40,8 @@ export interface EdgeNodeOptions {
   apps?: string[];
   /** Opens `/__outpost/scheduled` (development only). */
   devTriggers?: boolean;
+  /** The failed rebuild browsers are shown instead of the app (development only; see dev-error-page.ts). */
+  devFailure?(): DevFailure | null;
   /** Every log line of every app (after the node's own log hub has it). */
   onLog: LogSink;
   /** Progress lines (restores, sync state). */
@@ -81,7 +84,14 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
   const registry = new AppRegistry(pool);
   let replica: Replica | null = null;
   const server = createEdgeServer({
-    region, registry, metrics, logs, regionToken: opts.regionToken, log: onLog, devTriggers: opts.devTriggers,
+    region, registry, metrics, logs, regionToken: opts.regionToken, log: onLog, devTriggers: opts.devTriggers, devFailure: opts.devFailure,
+    starting: () => {
+      if (replica && !replica.caughtUp()) {
+        const s = replica.status();
+        return s.connected ? `catching up with the control plane's log: seq ${s.appliedSeq} of ${s.head ?? "?"}` : "connecting to the control plane";
+      }
+      return registry.everActivated ? null : "no app is live on it yet";
+    },
     status: () => (replica ? { sync: replica.status() } : store ? { sync: { appliedSeq: store.appliedSeq, connected: false } } : {}),
   });
   let count = 0;

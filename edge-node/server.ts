@@ -1,9 +1,12 @@
 // The edge node's HTTP server: routes each request by host and path to an app, picks the version
 // of the app's active set that serves it, and lets the runtime pool serve it; answers 404 when no
-// route matches; `/_outpost/health` reports the node, `/_outpost/metrics` its per-app metrics in
+// route matches, 503 with Retry-After while the node is still starting (so never a 404 for a route on
+// its way); `/_outpost/health` reports the node (`starting`: why, or null), `/_outpost/metrics` its per-app metrics in
 // Prometheus text format, `/_outpost/logs?app=` streams an app's log lines and `/_outpost/events`
 // runs a cron firing or queue batch the control plane assigns (both need the region token);
-// `/__outpost/scheduled` triggers scheduled() on a development node only.
+// `/__outpost/scheduled` triggers scheduled() on a development node only, which also shows browsers the
+// error page of a failed rebuild (dev-error-page.ts) while other clients get the last good version.
+import { sendDevErrorPage, type DevFailure } from "./dev-error-page.ts";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { LogSink } from "../core/logs/line.ts";
@@ -28,6 +31,13 @@ export interface EdgeServerOptions {
   log?: LogSink;
   /** Opens `/__outpost/scheduled` (development nodes only). */
   devTriggers?: boolean;
+  /**
+   * Why the node is still starting (no app live yet, the replica catching up), or null once it is not:
+   * a request no route matches meanwhile gets 503 with Retry-After, never a 404 for a route on its way.
+   */
+  starting?(): string | null;
+  /** A development node's failed rebuild, shown to browsers (GET with Accept: text/html) instead of the app until fixed. */
+  devFailure?(): DevFailure | null;
   /** Extra fields for `/_outpost/health` (e.g. the replica's sync state). */
   status?(): Record<string, unknown>;
 }
@@ -42,7 +52,7 @@ export function createEdgeServer(opts: EdgeServerOptions): Server {
     if (path === "/_outpost/health") {
       const stats = await registry.pool.stats();
       return sendJson(res, 200, {
-        ok: true, region, restarts: stats.restarts,
+        ok: true, region, starting: opts.starting?.() ?? null, restarts: stats.restarts,
         threads: stats.threads.map((t) => ({ index: t.index, rss: t.rss, inflight: t.inflight })),
         apps: registry.list().map((d) => {
           const set = registry.active(d.name);
@@ -63,10 +73,20 @@ export function createEdgeServer(opts: EdgeServerOptions): Server {
     if (path === "/_outpost/logs" && opts.logs) return serveLogs(req, res, { hub: opts.logs, region, regionToken: opts.regionToken });
     if (path === "/_outpost/events") return serveEvents(req, res, { registry, region, regionToken: opts.regionToken, log });
     if (path === DEV_SCHEDULED_PATH && opts.devTriggers) return serveDevScheduled(req, res, { registry, region, log });
+    const failure = opts.devFailure?.();
+    if (failure && (req.method === "GET" || req.method === "HEAD") && String(req.headers.accept ?? "").includes("text/html")) {
+      req.resume();
+      return sendDevErrorPage(res, failure);
+    }
     const name = registry.routes.match(host, path);
     const deployment = name ? registry.pick(name) : undefined;
     if (!deployment) {
       req.resume();
+      const starting = opts.starting?.() ?? null;
+      if (starting !== null) {
+        res.setHeader("retry-after", "1");
+        return sendJson(res, 503, { error: "starting", message: `this node is starting (${starting}): retry in a moment`, region });
+      }
       return sendJson(res, 404, { error: "no route", message: `no app on this node has a route matching ${host}${path}`, region });
     }
     const started = performance.now();

@@ -12,6 +12,8 @@ import { ControlPlaneClient } from "../client/api-client.ts";
 import { startControlPlane } from "../../control-plane/server.ts";
 import type { AppRegistry } from "../../edge-node/apps.ts";
 import { startEdgeNode } from "../../edge-node/node.ts";
+import type { DevFailure } from "../../edge-node/dev-error-page.ts";
+import { BuildError, locationsIn } from "../../sdk/build/errors.ts";
 import type { LogSink } from "../../core/logs/line.ts";
 import { loadConfig, type AppConfig } from "../../sdk/config/index.ts";
 import { buildApp, type BuildResult } from "../../sdk/build/index.ts";
@@ -63,11 +65,13 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
   });
   const host = opts.host ?? "127.0.0.1";
   let node;
+  /** The last rebuild's error while it is not fixed (browsers get its page; see edge-node/dev-error-page.ts). */
+  let failure: DevFailure | null = null;
   try {
     node = await startEdgeNode({
       region: "dev", host, port: opts.port, controlPlane: cp.url, regionToken: cp.regionToken,
       dataDir: join(devDir, "region"), cacheDir: join(config.dir, ".outpost", "cache"), threads: opts.threads,
-      devTriggers: true, onLog: opts.onLog, say: () => undefined,
+      devTriggers: true, devFailure: () => failure, onLog: opts.onLog, say: () => undefined,
     });
   } catch (err) {
     await cp.close();
@@ -120,7 +124,14 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     building = (async () => {
       do {
         again = false;
-        try { await deploy(); } catch (err) { opts.say(`rebuild failed, still serving the last good version:\n${(err as Error).message}`); }
+        try {
+          await deploy();
+          failure = null;
+        } catch (err) {
+          const message = (err as Error).message;
+          failure = { message, locations: err instanceof BuildError ? err.locations : locationsIn(message), at: Date.now() };
+          opts.say(`rebuild failed, still serving the last good version (browsers see the error page):\n${message}`);
+        }
       } while (again);
     })().finally(() => { building = null; });
     return building;

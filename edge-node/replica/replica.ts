@@ -26,6 +26,7 @@ export class Replica {
   #applier: Applier;
   #progress: ProgressReporter;
   #status: ReplicaStatus;
+  #caughtUp = false;
 
   constructor(o: ReplicaOptions) {
     this.#o = o;
@@ -45,6 +46,7 @@ export class Replica {
       onPing: (head) => { this.#status.head = head; },
       onState: (s) => {
         if (s.connected) {
+          if (s.head !== undefined) this.#status.head = s.head;
           say(`sync: following the control plane's log from seq ${s.from}`);
           this.#status.lastError = null;
           this.#progress.update(store.appliedSeq);
@@ -60,6 +62,16 @@ export class Replica {
   start(): void {
     this.#o.say(`sync: region ${this.#o.region.name} at seq ${this.#o.store.appliedSeq}, connecting`);
     this.#follower.start();
+  }
+
+  /**
+   * Whether the region has applied, since it started, everything the control plane's log held when the
+   * region first reached it: until then a route it lacks may be one it is about to get.
+   */
+  caughtUp(): boolean {
+    const { connected, head } = this.#status;
+    if (!this.#caughtUp && connected && head !== null && this.#o.store.appliedSeq >= head) this.#caughtUp = true;
+    return this.#caughtUp;
   }
 
   status(): ReplicaStatus { return { ...this.#status, appliedSeq: this.#o.store.appliedSeq }; }

@@ -1,6 +1,7 @@
 // End to end: a real `outpost dev` process serving the fixture app over HTTP on 127.0.0.1,
 // exercised with undici: bodies both ways, headers, status codes, routing, concurrency,
-// outgoing fetch, exceptions, waitUntil, the scheduled() trigger, and a rebuild swapped in on a source edit.
+// outgoing fetch, exceptions, waitUntil, the scheduled() trigger, a rebuild swapped in on a source edit,
+// and a failed rebuild (the last good version serves; browsers get an error page naming file and line).
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
@@ -139,6 +140,30 @@ e2e("editing the source rebuilds and swaps the new version in", async ({ dev, di
   await dev.waitFor(/is live/, 120_000, from);
   const res = await request(`${dev.url}/api/hello`);
   assert.is(((await res.body.json()) as { greeting: string }).greeting, "hello v2");
+});
+
+e2e("a failed rebuild keeps the last good version serving; browsers get a page naming file and line", async ({ dev, dir }) => {
+  const file = join(dir, "src", "index.ts");
+  const good = readFileSync(file, "utf8");
+  let from = dev.output().length;
+  writeFileSync(file, `const broken = ;\n${good}`);
+  await dev.waitFor(/rebuild failed, still serving the last good version/, 120_000, from);
+  assert.match(dev.output().slice(from), /src\/index\.ts:1:16: /);
+  const page = await request(`${dev.url}/api/hello`, { headers: { accept: "text/html,application/xhtml+xml" } });
+  assert.is(page.statusCode, 500);
+  assert.match(String(page.headers["content-type"]), /text\/html/);
+  const html = await page.body.text();
+  assert.match(html, /Build failed in src\/index\.ts:1:16/);
+  assert.match(html, /const broken = ;/);
+  const api = await request(`${dev.url}/api/hello`);
+  assert.is(api.statusCode, 200);
+  assert.is(((await api.body.json()) as { greeting: string }).greeting, "hello v2");
+  from = dev.output().length;
+  writeFileSync(file, good);
+  await dev.waitFor(/is (live|unchanged)/, 120_000, from);
+  const back = await request(`${dev.url}/api/hello`, { headers: { accept: "text/html" } });
+  assert.is(back.statusCode, 200);
+  assert.is(((await back.body.json()) as { greeting: string }).greeting, "hello v2");
 });
 
 e2e.run();

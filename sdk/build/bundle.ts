@@ -3,7 +3,7 @@
 import { build, type Message } from "esbuild";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { BuildError } from "./errors.ts";
+import { BuildError, type SourceLocation } from "./errors.ts";
 
 const sdkRoot = join(import.meta.dirname, "..");
 /** The module `import ... from "outpost"` resolves to. */
@@ -43,13 +43,21 @@ export function entrySource(main: string, guest: string): string {
 
 const ENTRY_NAME = "<outpost entry>";
 
-/** Formats one esbuild message as `file:line:col: text`, with the source line and a caret. */
-export function formatMessage(msg: Message, dir: string, cwd = process.cwd()): string {
+/** Where an esbuild message points in the user's files (the file relative to `cwd` when inside it), or null. */
+export function locationOf(msg: Message, dir: string, cwd = process.cwd()): SourceLocation | null {
   const loc = msg.location;
-  if (!loc || !loc.file || loc.file === ENTRY_NAME) return msg.text;
+  if (!loc || !loc.file || loc.file === ENTRY_NAME) return null;
   const abs = isAbsolute(loc.file) ? loc.file : resolve(dir, loc.file);
   const shown = abs.startsWith(cwd + "/") ? relative(cwd, abs) : abs;
-  let out = `${shown}:${loc.line}:${loc.column + 1}: ${msg.text}`;
+  return { file: shown, line: loc.line, column: loc.column + 1, lineText: loc.lineText || undefined };
+}
+
+/** Formats one esbuild message as `file:line:col: text`, with the source line and a caret. */
+export function formatMessage(msg: Message, dir: string, cwd = process.cwd()): string {
+  const where = locationOf(msg, dir, cwd);
+  const loc = msg.location;
+  if (!where || !loc) return msg.text;
+  let out = `${where.file}:${where.line}:${where.column}: ${msg.text}`;
   if (loc.lineText) {
     const gutter = String(loc.line).length;
     out += `\n    ${loc.line} | ${loc.lineText}\n    ${" ".repeat(gutter)} | ${" ".repeat(loc.column)}^`;
@@ -107,7 +115,8 @@ export async function bundleApp(config: { dir: string; main: string }, opts: Bun
     if (!errors?.length) throw err;
     const shown = errors.slice(0, 10).map((m) => explain(m, config.main, config.dir));
     if (errors.length > 10) shown.push(`... and ${errors.length - 10} more errors`);
-    throw new BuildError("bundle", shown.join("\n"));
+    const locations = errors.map((m) => locationOf(m, config.dir)).filter((l): l is SourceLocation => l !== null);
+    throw new BuildError("bundle", shown.join("\n"), { locations });
   }
   const output = result.outputFiles.find((f) => f.path.endsWith(".js"))!;
   const map = result.outputFiles.find((f) => f.path.endsWith(".js.map"))?.text ?? "";

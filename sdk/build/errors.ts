@@ -3,11 +3,29 @@
 
 export type BuildErrorStep = "bundle" | "initialize" | "componentize" | "validate" | "input";
 
+/** Where in the user's sources an error is: the file as shown in the message, 1-based line and column. */
+export interface SourceLocation { file: string; line: number; column: number; lineText?: string }
+
 export class BuildError extends Error {
   readonly step: BuildErrorStep;
-  constructor(step: BuildErrorStep, message: string, options?: { cause?: unknown }) {
+  /** The places in the user's files the message points at (a bundling error's), first first. */
+  readonly locations: SourceLocation[];
+  constructor(step: BuildErrorStep, message: string, options?: { cause?: unknown; locations?: SourceLocation[] }) {
     super(message, options);
     this.name = "BuildError";
     this.step = step;
+    this.locations = options?.locations ?? locationsIn(message);
   }
+}
+
+/** The `file.ts:line:column` places a message names (e.g. a mapped stack trace), in order, once each. */
+export function locationsIn(text: string): SourceLocation[] {
+  const seen = new Set<string>();
+  const out: SourceLocation[] = [];
+  for (const m of text.matchAll(/([\w@./-]+\.(?:[cm]?[jt]sx?)):(\d+):(\d+)/g)) {
+    if (seen.has(m[0])) continue;
+    seen.add(m[0]);
+    out.push({ file: m[1], line: Number(m[2]), column: Number(m[3]) });
+  }
+  return out;
 }
