@@ -14,7 +14,7 @@
 // code then fails and the caller compiles the whole module instead.
 import { createHash } from "node:crypto";
 import { definedMemoryBytes, importedMemoryCount } from "./memory-limit.ts";
-import { coreSections, Reader } from "./wasm-reader.ts";
+import { coreSections, Reader } from "../core/wasm/reader.ts";
 
 const SECTION_START = 8;
 const SECTION_CODE = 10;

@@ -2,7 +2,7 @@
 // (memory section) to at most a byte budget, so the guest's `memory.grow` fails past the app's limit.
 // Only the import section (to count imported memories) and the memory section are decoded; every
 // other section is copied byte for byte. Spec: https://webassembly.github.io/spec/core/binary/
-import { coreSections, Reader, writeUleb } from "./wasm-reader.ts";
+import { coreSections, Reader, writeUleb } from "../core/wasm/reader.ts";
 
 export interface MemoryReport {
   /** Index in the module's memory index space (imported memories come first). */

@@ -37,7 +37,7 @@ test("the engine cache key depends on the features and the WIT", async () => {
   assert.is.not(a, d);
 });
 
-test("gives the same component world as componentize(), and caches the spliced engine", async () => {
+test("gives the same component world as componentize(), and caches the spliced engine and the wrapper", async () => {
   const jco = await loadJco();
   const { componentize } = await import("@bytecodealliance/componentize-js");
   // componentize() maps the current directory into the guest when the source is inside it; ours never
@@ -60,9 +60,13 @@ test("gives the same component world as componentize(), and caches the spliced e
   const timer = new StepTimer();
   const first = await componentizeJs({ ...options, timer });
   assert.is(first.engine, "spliced");
-  assert.equal(timer.steps.map((s) => s.name), ["engine", "wizer", "check-init", "stub-wasi", "component-new"]);
-  const second = await componentizeJs(options);
+  assert.equal(timer.steps.map((s) => s.name), ["engine", "wizer", "check-init", "wrap", "stub-wasi", "component-new"]);
+  assert.is(first.wrapper, "made");
+  const secondTimer = new StepTimer();
+  const second = await componentizeJs({ ...options, timer: secondTimer });
   assert.is(second.engine, "project-cache");
+  assert.is(second.wrapper, "reused", "the second build puts its snapshot into the first one's wrapper");
+  assert.equal(secondTimer.steps.map((s) => s.name), ["engine", "wizer", "check-init", "wrap"]);
   assert.ok(existsSync(join(cacheDir, "engines")));
 
   const ours = first.component;

@@ -1,13 +1,15 @@
 // Turns a bundled JS module into a component the way componentize-js 0.23's componentize() does, step
 // for step (splice, wizer, check_init, stubWasi, componentNew, metadataAdd), except that the spliced
-// engine comes from a cache (engine.ts) instead of being re-spliced for every build.
+// engine comes from a cache (engine.ts) instead of being re-spliced for every build, and stubWasi +
+// componentNew are replaced by putting the app's data into a cached wrapper when one fits (wrapper.ts).
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { splicedEngine, type SplicedEngine } from "./engine.ts";
+import { engineKey, GLOBAL_CACHE_DIR, splicedEngine, type SplicedEngine } from "./engine.ts";
 import { BuildError } from "./errors.ts";
 import { StepTimer } from "./steps.ts";
+import { lookupWrapper, moduleSignature, rewrap, storeWrapper, wrapperKey } from "./wrapper.ts";
 import { DEFAULT_FEATURES, PREVIEW1_ADAPTER_PATH, loadJco, loadSplicer, loadWizer, versions, type Feature } from "./toolchain.ts";
 
 export interface ComponentizeOptions {
@@ -25,11 +27,15 @@ export interface ComponentizeOptions {
   timer?: StepTimer;
   /** Rewrites bundle positions in an initialisation error to the author's files (sourcemap.ts). */
   mapError?: (text: string) => string;
+  /** false: always run stub-wasi and component-new, even when a wrapper (wrapper.ts) would serve. */
+  reuseWrapper?: boolean;
 }
 
 export interface ComponentizeResult {
   component: Uint8Array;
   engine: SplicedEngine["source"];
+  /** Whether the wrapper (stub-wasi + component-new) was reused from a cache or made by this build. */
+  wrapper: "reused" | "made";
 }
 
 /** componentize()'s feature choice: all defaults, minus fetch-event when the module exports incomingHandler. */
@@ -152,18 +158,35 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
       return new Uint8Array(await readFile(outputPath));
     });
     await timer.run("check-init", () => checkInit(bin));
+    const adapter = new Uint8Array(await readFile(PREVIEW1_ADAPTER_PATH));
+    const key = wrapperKey(await engineKey({ witPath: opts.witPath, worldName: opts.worldName, features }), adapter, versions);
+    const globalDir = opts.globalCacheDir === undefined ? GLOBAL_CACHE_DIR : opts.globalCacheDir;
+    const dirs = [opts.cacheDir, ...(globalDir ? [globalDir] : [])];
+    if (opts.reuseWrapper !== false) {
+      const reused = await timer.run("wrap", async () => {
+        for (const dir of dirs) {
+          const wrapper = await lookupWrapper(dir, key);
+          const component = wrapper && rewrap(wrapper, bin);
+          if (component) return component;
+        }
+        return null;
+      });
+      if (reused) return { component: reused, engine: engine.source, wrapper: "reused" };
+    }
     const splicer = await loadSplicer();
     const stubbed = await timer.run("stub-wasi", () => splicer.stubWasi(bin, features, undefined, opts.witPath, opts.worldName));
     const jco = await loadJco();
     const component = await timer.run("component-new", async () => {
-      const adapter = new Uint8Array(await readFile(PREVIEW1_ADAPTER_PATH));
       const raw = await jco.componentNew(stubbed, [["wasi_snapshot_preview1", adapter]]);
       return jco.metadataAdd(raw, [
         ["language", [["JavaScript", ""]]],
         ["processed-by", [["ComponentizeJS", versions.componentizeJs]]],
       ]);
     });
-    return { component, engine: engine.source };
+    // Best effort: a read-only cache only costs the next build these two steps again.
+    const wrapper = { component, signature: moduleSignature(bin) };
+    for (const dir of dirs) await storeWrapper(dir, key, wrapper).catch(() => undefined);
+    return { component, engine: engine.source, wrapper: "made" };
   } finally {
     if (!keep) await rm(workDir, { recursive: true, force: true });
   }

@@ -31,6 +31,8 @@ export interface BuildOptions {
   globalCacheDir?: string | null;
   /** The guest shim module (default sdk/guest/index.ts); tests substitute their own. */
   guest?: string;
+  /** false: never reuse a cached component wrapper (wrapper.ts); stub-wasi and component-new always run. */
+  reuseWrapper?: boolean;
 }
 
 export interface BuildResult {
@@ -44,6 +46,8 @@ export interface BuildResult {
   warnings: string[];
   /** Where the spliced engine came from, when componentize ran. */
   engine?: SplicedEngine["source"];
+  /** When componentize ran: whether the component wrapper was reused from a cache or made (wrapper.ts). */
+  wrapper?: "reused" | "made";
 }
 
 const outDirOf = (config: AppConfig, opts: BuildOptions) => resolve(config.dir, opts.outDir ?? "dist");
@@ -105,7 +109,7 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
     const out = await timer.run("write", () => writeOutputs(config, opts, "js", hit));
     return { ...out, cached: true, steps: timer.steps, warnings: bundle.warnings };
   }
-  const { component, engine } = await componentizeJs({
+  const { component, engine, wrapper } = await componentizeJs({
     source: bundle.code,
     sourceName,
     exportNames: bundle.exports,
@@ -115,11 +119,12 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
     globalCacheDir: opts.globalCacheDir,
     timer,
     mapError: (text) => mapPositions(text, sourceName, bundle.map, config.dir),
+    reuseWrapper: opts.reuseWrapper,
   });
   const info = await timer.run("validate", async () => describe(component, await validate(component, `the component built from ${config.main}`)));
   const stored = await storeComponent(cacheDir, key, component, info);
   const out = await timer.run("write", () => writeOutputs(config, opts, "js", stored));
-  return { ...out, cached: false, steps: timer.steps, warnings: bundle.warnings, engine };
+  return { ...out, cached: false, steps: timer.steps, warnings: bundle.warnings, engine, wrapper };
 }
 
 /** Validates a prebuilt component (any language) and writes it with a manifest, as buildApp does. */

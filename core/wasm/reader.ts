@@ -1,6 +1,6 @@
 // A bounds-checked reader of the WebAssembly binary format (LEB128 numbers, names, sections), shared
-// by the binary rewrites of core modules (memory-limit.ts, data-image.ts). Errors name the module and
-// the byte offset. Spec: https://webassembly.github.io/spec/core/binary/
+// by the binary rewrites of core modules (runtime/memory-limit.ts, runtime/data-image.ts) and of
+// components (sdk/build/wrapper.ts). Errors name the module and the byte offset. Spec: https://webassembly.github.io/spec/core/binary/
 export class Reader {
   pos: number;
   readonly bytes: Uint8Array;
@@ -81,6 +81,27 @@ export function checkCoreHeader(wasm: Uint8Array, where: string): void {
 /** The sections of a core module, in order (the header is checked first). */
 export function coreSections(wasm: Uint8Array, where: string): Section[] {
   checkCoreHeader(wasm, where);
+  return sectionsAfterHeader(wasm, where);
+}
+
+/** The top-level sections of a component (layer 1, version 0x0d), in order. */
+export function componentSections(wasm: Uint8Array, where: string): Section[] {
+  const ok = wasm.length >= 8 && wasm[0] === 0x00 && wasm[1] === 0x61 && wasm[2] === 0x73 && wasm[3] === 0x6d && wasm[4] === 0x0d && wasm[5] === 0 && wasm[6] === 1 && wasm[7] === 0;
+  if (!ok) new Reader(wasm, 0, where).fail("not a component (magic and version 0d 00 01 00)");
+  return sectionsAfterHeader(wasm, where);
+}
+
+/** Section `id` with `content`, as bytes (id, size, content). */
+export function sectionBytes(id: number, content: Uint8Array): Uint8Array {
+  const head: number[] = [id];
+  writeUleb(head, content.length);
+  const out = new Uint8Array(head.length + content.length);
+  out.set(head, 0);
+  out.set(content, head.length);
+  return out;
+}
+
+function sectionsAfterHeader(wasm: Uint8Array, where: string): Section[] {
   const out: Section[] = [];
   const r = new Reader(wasm, 8, where);
   while (r.pos < wasm.length) {

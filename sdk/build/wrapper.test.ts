@@ -1,0 +1,61 @@
+// The component wrapper (wrapper.ts): the fixture built the full way (stub-wasi + component-new) and by
+// putting its wizened data into the cached wrapper gives components that differ only in the main core
+// module's data section (wizer's snapshot differs from run to run anyway); both validate and have the
+// same world; a module of another shape is refused and takes the full path.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { validateComponent } from "../../core/component/validate.ts";
+import { componentSections, coreSections } from "../../core/wasm/reader.ts";
+import { loadConfig } from "../config/index.ts";
+import { buildApp } from "./index.ts";
+import { moduleSignature, rewrap } from "./wrapper.ts";
+import { tempDir } from "../../testkit/temp.ts";
+
+const config = await loadConfig(join(import.meta.dirname, "fixtures", "hello", "wrangler-like.toml"));
+const tmp = tempDir("outpost-wrapper-test-");
+const build = (name: string, reuseWrapper: boolean) => buildApp(config, { cacheDir: join(tmp, name, "cache"), outDir: join(tmp, name, "dist"), reuseWrapper });
+const full = await build("full", false);
+const reused = await build("reused", true);
+const bytes = (p: string) => new Uint8Array(readFileSync(p));
+
+/** The component's top-level sections and its largest core module's sections, as comparable strings; the data section as "data". */
+function layout(c: Uint8Array): string[] {
+  const top = componentSections(c, "");
+  const main = top.filter((s) => s.id === 1).reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
+  const out: string[] = [];
+  for (const s of top) {
+    if (s !== main) { out.push(Buffer.from(c.subarray(s.start, s.end)).toString("base64")); continue; }
+    const m = c.subarray(s.contentStart, s.end);
+    for (const i of coreSections(m, "")) out.push(i.id === 11 ? "data" : Buffer.from(m.subarray(i.start, i.end)).toString("base64"));
+  }
+  return out;
+}
+
+test("the full build makes the wrapper and the next build reuses it, skipping stub-wasi and component-new", () => {
+  assert.is(full.wrapper, "made");
+  assert.is(reused.wrapper, "reused");
+  const steps = reused.steps.map((s) => s.name);
+  assert.ok(steps.includes("wrap") && !steps.includes("stub-wasi") && !steps.includes("component-new"), steps.join(", "));
+});
+
+test("both components are the same bytes except the main module's data section, and validate alike", async () => {
+  const [a, b] = [bytes(full.wasmPath), bytes(reused.wasmPath)];
+  assert.equal(layout(b), layout(a));
+  assert.equal(reused.manifest.imports, full.manifest.imports);
+  assert.equal(reused.manifest.exports, full.manifest.exports);
+  assert.ok((await validateComponent(b)).exports.length > 0);
+});
+
+test("a module of another shape is refused (null), so the build takes the full path", () => {
+  const component = bytes(full.wasmPath);
+  const top = componentSections(component, "");
+  const main = top.filter((s) => s.id === 1).reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
+  const stubbed = component.subarray(main.contentStart, main.end); // stub-wasi changed its imports: not a wizened module's shape
+  const wrapper = { component, signature: moduleSignature(stubbed) + "x" };
+  assert.is(rewrap(wrapper, stubbed), null);
+  assert.ok(rewrap({ component, signature: moduleSignature(stubbed) }, stubbed), "the same signature rewraps");
+});
+
+test.run();
