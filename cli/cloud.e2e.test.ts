@@ -13,7 +13,7 @@ import { isAlive, type UpState } from "./cloud/up-state.ts";
 import { tempDir } from "../testkit/temp.ts";
 import { runCli } from "../testkit/cli.ts";
 import { childEnv, CLI, FIXTURES } from "../testkit/paths.ts";
-import { portFree } from "./up/preflight.ts";
+import { freePortBase } from "../testkit/listen.ts";
 
 const env = childEnv();
 
@@ -23,14 +23,6 @@ const cloud = suite<Ctx>("outpost up and the cloud commands");
 const outpost = (args: string[], cwd: string) => runCli(args, { cwd });
 
 
-/** A --port-base whose ports (base, base+7, +8, +9) are all free. */
-async function freePortBase(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const base = 20000 + Math.floor(Math.random() * 12000); // below the ephemeral range that port 0 picks from
-    if ((await Promise.all([0, 7, 8, 9].map((o) => portFree(base + o, "127.0.0.1")))).every(Boolean)) return base;
-  }
-  throw new Error("no free port base found");
-}
 
 async function release(url: string): Promise<string | null> {
   const res = await request(`${url}/kv/release`);
@@ -44,7 +36,7 @@ cloud.before(async (ctx) => {
   ctx.dir = tempDir("outpost-up-");
   ctx.app = join(ctx.dir, "kv-app");
   cpSync(join(FIXTURES, "kv-app"), ctx.app, { recursive: true });
-  const base = await freePortBase();
+  const base = await freePortBase([0, 7, 8, 9]);
   ctx.up = spawn(process.execPath, [CLI, "up", "--port-base", String(base)], { cwd: ctx.app, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   ctx.up.stdout!.on("data", (d) => (out += d));

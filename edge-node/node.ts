@@ -16,7 +16,7 @@ import { restoreActive } from "./replica/restore.ts";
 import { createEdgeServer } from "./server.ts";
 import type { DevFailure } from "./dev-error-page.ts";
 import { startSweeping } from "./store/kv-sweep.ts";
-import { RegionStore } from "./store/region-store.ts";
+import { RegionStore, type ActiveDeployment } from "./store/region-store.ts";
 import type { WorkerKvOptions } from "./store/worker-kv.ts";
 
 const MB = 1024 * 1024;
@@ -40,6 +40,8 @@ export interface EdgeNodeOptions {
   apps?: string[];
   /** Opens `/__outpost/scheduled` (development only). */
   devTriggers?: boolean;
+  /** Which of the region store's active deployments to serve at start (default all): `outpost dev` keeps only the one it just built. */
+  restore?(deployment: ActiveDeployment): boolean;
   /** The failed rebuild browsers are shown instead of the app (development only; see dev-error-page.ts). */
   devFailure?(): DevFailure | null;
   /** Every log line of every app (after the node's own log hub has it). */
@@ -101,7 +103,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     await pool.start();
     const t = performance.now();
     if (store) {
-      const restored = await restoreActive(store, registry, opts.say);
+      const restored = await restoreActive(store, registry, opts.say, opts.restore);
       if (restored) opts.say(`restored ${restored} app(s) from the region store at seq ${store.appliedSeq}`);
       count += restored;
     }

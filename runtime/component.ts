@@ -14,7 +14,7 @@ import { ASYNC_EXPORTS, SUSPENDING_IMPORTS } from "./host/index.ts";
 import { componentShape, type ComponentShape } from "./component-shape.ts";
 import { limitMemory } from "./memory-limit.ts";
 import { GLUE_PATCH_VERSION, patchGlueText } from "./perf/glue-patch.ts";
-import { knownShape, rememberShape, shapeDir, writeAtomic, type ShapeRecord } from "./shape-reuse.ts";
+import { claimShape, knownShape, rememberShape, shapeDir, writeAtomic, type ShapeRecord } from "./shape-reuse.ts";
 import { loadJco, validateComponent, type ComponentInfo } from "../core/component/validate.ts";
 import { bytesEqual, splitDataImage, type DataImage } from "./data-image.ts";
 import { sharedCode } from "./shared-code.ts";
@@ -117,7 +117,14 @@ async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLim
   const record = shape && (await knownShape(shapeDir(cacheDir, shape), shape));
   const base = { hash, size: bytes.byteLength, modulesDir: dir, compileId: `${compiledKey(hash, memoryLimitBytes)}#${++compiles}` };
   if (shape && record) return { ...base, ...(await fromShape(shape, record, memoryLimitBytes, t)) };
-  return { ...base, ...(await transpiled(bytes, shape, dir, cacheDir, memoryLimitBytes, t)) };
+  if (!shape) return { ...base, ...(await transpiled(bytes, shape, dir, cacheDir, memoryLimitBytes, t)) };
+  const claim = await claimShape(shapeDir(cacheDir, shape), shape); // another region may be transpiling it
+  if ("record" in claim) return { ...base, ...(await fromShape(shape, claim.record, memoryLimitBytes, t)) };
+  try {
+    return { ...base, ...(await transpiled(bytes, shape, dir, cacheDir, memoryLimitBytes, t)) };
+  } finally {
+    await claim.release();
+  }
 }
 
 /**

@@ -3,8 +3,8 @@
 // of a known shape is laid out from this record without jco, its core modules taken straight from
 // its own bytes in memory; every component of the shape imports the shape's one glue file, so a
 // thread that ran one of them already has the glue loaded and compiled.
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { ComponentShape } from "./component-shape.ts";
 import { GLUE_PATCH_VERSION } from "./perf/glue-patch.ts";
 import type { ComponentInfo } from "../core/component/validate.ts";
@@ -71,4 +71,45 @@ export async function rememberShape(dir: string, shape: ComponentShape, info: Co
   const record = { gluePath: join(dir, "glue.js"), info, names };
   known.set(dir, record);
   return record;
+}
+
+const STALE_LOCK_MS = 120_000;
+
+/**
+ * Regions on one machine share a cache dir, and a new shape reaches them all at once: only one process
+ * transpiles it (~1.2 s alone, several times that when every region does it at once on 2 cores) while
+ * the others wait for its record. Resolves the record once another process has made it, or `release`
+ * when this process is to transpile (holding `<dir>.lock` until released). A lock whose holder is gone
+ * or that is older than 2 minutes is taken over; after `timeoutMs` of waiting this process transpiles too.
+ */
+export async function claimShape(dir: string, shape: ComponentShape, timeoutMs = 60_000): Promise<{ record: ShapeRecord } | { release(): Promise<void> }> {
+  const lock = `${dir}.lock`;
+  await mkdir(dirname(lock), { recursive: true });
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      await writeFile(join(lock, "pid"), String(process.pid));
+      const record = await knownShape(dir, shape); // finished just before the lock was free
+      const release = () => rm(lock, { recursive: true, force: true });
+      if (record) { await release(); return { record }; }
+      return { release };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    const record = await knownShape(dir, shape);
+    if (record) return { record };
+    if (await staleLock(lock)) { await rm(lock, { recursive: true, force: true }); continue; }
+    if (Date.now() > end) return { release: async () => undefined };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function staleLock(lock: string): Promise<boolean> {
+  const st = await stat(lock).catch(() => null);
+  if (!st) return false; // released meanwhile: the next round takes it
+  if (Date.now() - st.mtimeMs > STALE_LOCK_MS) return true;
+  const pid = Number(await readFile(join(lock, "pid"), "utf8").catch(() => ""));
+  if (!pid) return Date.now() - st.mtimeMs > 5_000; // a holder between mkdir and writing its pid
+  try { process.kill(pid, 0); return false; } catch (err) { return (err as NodeJS.ErrnoException).code === "ESRCH"; }
 }

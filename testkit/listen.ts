@@ -2,6 +2,7 @@
 // find a free port for a child process to bind.
 import { once } from "node:events";
 import { createServer, type AddressInfo, type Server } from "node:net";
+import { portFree } from "../cli/up/preflight.ts";
 
 export interface Listening { url: string; port: number }
 
@@ -19,4 +20,13 @@ export async function freePort(): Promise<number> {
   const { port } = await listen(probe);
   await new Promise((resolve) => probe.close(resolve));
   return port;
+}
+
+/** A base port for `outpost up --port-base` whose ports base+offset are all free (below the ephemeral range port 0 picks from). */
+export async function freePortBase(offsets: readonly number[]): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const base = 20000 + Math.floor(Math.random() * 12000);
+    if ((await Promise.all(offsets.map((o) => portFree(base + o, "127.0.0.1")))).every(Boolean)) return base;
+  }
+  throw new Error("no free port base found in 50 tries");
 }

@@ -64,24 +64,13 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     events: { print: (text) => opts.say(text) },
   });
   const host = opts.host ?? "127.0.0.1";
-  let node;
+  const client = new ControlPlaneClient(cp.url, cp.adminToken);
   /** The last rebuild's error while it is not fixed (browsers get its page; see edge-node/dev-error-page.ts). */
   let failure: DevFailure | null = null;
-  try {
-    node = await startEdgeNode({
-      region: "dev", host, port: opts.port, controlPlane: cp.url, regionToken: cp.regionToken,
-      dataDir: join(devDir, "region"), cacheDir: join(config.dir, ".outpost", "cache"), threads: opts.threads,
-      devTriggers: true, devFailure: () => failure, onLog: opts.onLog, say: () => undefined,
-    });
-  } catch (err) {
-    await cp.close();
-    throw err;
-  }
-  const { registry, replica } = node;
-  const client = new ControlPlaneClient(cp.url, cp.adminToken);
-
   let lastSecrets: Record<string, string> | null = null;
-  const deploy = async () => {
+
+  /** Builds the app, syncs its secrets and uploads it to the dev control plane (which keeps one version per distinct upload). */
+  const prepare = async () => {
     const t = performance.now();
     config = await loadConfig(opts.configPath, { env: opts.env });
     const result = await buildApp(config, { onProgress: (step, ms) => { if (ms === undefined) opts.say(`  ${step}...`); } });
@@ -89,12 +78,43 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     if (missing.length) opts.say(`warning: no value for secret(s) ${missing.join(", ")}; put them in .dev.vars`);
     const name = result.manifest.name;
     const stored = lastSecrets ?? Object.fromEntries((await client.secrets(name).catch(() => ({ secrets: [] }))).secrets.map((s) => [s.name, "\0unknown"]));
-    for (const [k, v] of Object.entries(secrets)) if (stored[k] !== v) await client.secretPut(name, k, v);
-    for (const k of Object.keys(stored)) if (!(k in secrets)) await client.secretDelete(name, k);
-    const secretsChanged = JSON.stringify(secrets) !== JSON.stringify(lastSecrets);
+    let secretsChanged = false;
+    for (const [k, v] of Object.entries(secrets)) if (stored[k] !== v) { await client.secretPut(name, k, v); secretsChanged = true; }
+    for (const k of Object.keys(stored)) if (!(k in secrets)) { await client.secretDelete(name, k); secretsChanged = true; }
     lastSecrets = secrets;
-
     const upload = await client.uploadVersion(name, result.manifest, await readFile(result.wasmPath));
+    return { t, result, name, upload, secretsChanged };
+  };
+  type Prepared = Awaited<ReturnType<typeof prepare>>;
+
+  // Build before the region starts: the version it kept from the last session is restored (and served
+  // at once) only when it is the one just built; otherwise the region answers 503 until the new one is live.
+  let first: Prepared;
+  try {
+    first = await prepare();
+  } catch (err) {
+    await client.close();
+    await cp.close();
+    throw err;
+  }
+  const isCurrent = (d: { app: string; versions: { version: number }[] }) =>
+    d.app !== first.name || (d.versions.length === 1 && d.versions[0].version === first.upload.version);
+  let node;
+  try {
+    node = await startEdgeNode({
+      region: "dev", host, port: opts.port, controlPlane: cp.url, regionToken: cp.regionToken,
+      dataDir: join(devDir, "region"), cacheDir: join(config.dir, ".outpost", "cache"), threads: opts.threads,
+      devTriggers: true, devFailure: () => failure, restore: isCurrent, onLog: opts.onLog, say: () => undefined,
+    });
+  } catch (err) {
+    await client.close();
+    await cp.close();
+    throw err;
+  }
+  const { registry, replica } = node;
+
+  /** Makes the prepared version the one the region serves, unless it already is. */
+  const activate = async ({ t, result, name, upload, secretsChanged }: Prepared) => {
     const current = registry.active(name);
     if (!upload.created && !secretsChanged && current?.versions.length === 1 && current.versions[0].deployment.version.split("+")[0] === String(upload.version)) {
       opts.say(`${config.name} is unchanged (version ${upload.version})`);
@@ -106,10 +126,11 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     opts.onBuild?.(result, performance.now() - t);
     opts.say(`${config.name} version ${upload.version} is live (${Math.round(performance.now() - t)} ms${result.cached ? ", cached build" : ""})`);
   };
+  const deploy = async () => activate(await prepare());
 
   try {
     await until("the dev region's sync with its control plane", () => replica!.status().connected, 30_000);
-    await deploy();
+    await activate(first);
   } catch (err) {
     await node.close();
     await client.close();

@@ -1,8 +1,9 @@
 // End to end: a node never answers a wrong thing while it starts. `outpost dev` polled from the moment it
 // is spawned, and a region of a real cluster before and after the first deploy: until an app is live
 // every answer is 503 with Retry-After and a body saying the node is starting (or no answer at all);
-// never a 404 for a route the app serves; once live, an unknown path is a 404 again.
-import { cpSync } from "node:fs";
+// never a 404 for a route the app serves, nor (dev restarted after an edit) the last session's code;
+// once live, an unknown path is a 404 again.
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
@@ -16,7 +17,7 @@ import { removeDir, tempDir } from "../../testkit/temp.ts";
 
 const starting = suite("a starting node answers 503, never a wrong 404");
 
-interface Seen { status: number; retryAfter?: string; error?: string; message?: string }
+interface Seen { status: number; text?: string; retryAfter?: string; error?: string; message?: string }
 
 /** One GET; status 0 when nothing accepts the connection yet. */
 async function probe(url: string): Promise<Seen> {
@@ -25,7 +26,7 @@ async function probe(url: string): Promise<Seen> {
     const text = await res.body.text();
     let body: { error?: string; message?: string } = {};
     try { body = JSON.parse(text); } catch { /* the app's own answer */ }
-    return { status: res.statusCode, retryAfter: res.headers["retry-after"] as string | undefined, error: body.error, message: body.message };
+    return { status: res.statusCode, text, retryAfter: res.headers["retry-after"] as string | undefined, error: body.error, message: body.message };
   } catch {
     return { status: 0 };
   }
@@ -42,31 +43,46 @@ function assertOnlyStarting(seen: Seen[], what: string): void {
   }
 }
 
-starting("outpost dev, polled from spawn: no answer or 503 until the app is live, then its routes and 404s", async () => {
+/** Polls `url` from now until `done` holds for a 200 (or 180 s pass); every answer seen, in order. */
+async function pollFromSpawn(url: string, done: (text: string) => boolean): Promise<Seen[]> {
+  const seen: Seen[] = [];
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const s = await probe(url);
+    seen.push(s);
+    if (s.status === 200 && done(s.text ?? "")) return seen;
+    if (Date.now() > deadline) throw new Error(`no expected 200 within 180 s; last ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+starting("outpost dev, polled from spawn: no answer or 503 until the app is live, then its routes and 404s; a restart after an edit never serves the old code", async () => {
   const dir = tempDir("outpost-starting-dev-");
   cpSync(join(FIXTURES, "e2e-app"), dir, { recursive: true });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const spawned = performance.now();
-  const dev = startCli(["dev", "--port", String(port)], { cwd: dir, timeoutMs: 180_000 });
-  const seen: Seen[] = [];
   try {
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      const s = await probe(`${url}/api/hello`);
-      seen.push(s);
-      if (s.status === 200) break;
-      if (Date.now() > deadline) throw new Error(`no 200 within 180 s; last ${JSON.stringify(s)}`);
-      await new Promise((r) => setTimeout(r, 25));
+    for (const round of ["first session", "after an edit"]) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const spawned = performance.now();
+      const dev = startCli(["dev", "--port", String(port)], { cwd: dir, timeoutMs: 180_000 });
+      try {
+        const marker = round === "first session" ? '"hello"' : '"hello, edited"';
+        const seen = await pollFromSpawn(`${url}/api/hello`, (text) => text.includes(marker));
+        const count = (status: number) => seen.filter((s) => s.status === status).length;
+        console.log(`    ${round}: first 200 after ${Math.round(performance.now() - spawned)} ms: ${count(0)} refused, ${count(503)} × 503 before it`);
+        assertOnlyStarting(seen, `outpost dev, ${round}`);
+        for (const s of seen.filter((x) => x.status === 200)) assert.ok(s.text?.includes(marker), `${round}: an answer from other code: ${s.text}`);
+        const miss = await get(`${url}/definitely/not/a/route`);
+        assert.is(miss.status, 404, miss.text);
+        assert.is(miss.body.error, "no route");
+      } finally {
+        await (await dev).stop();
+      }
+      // The next session starts on an edited source: the version kept from this one must not answer.
+      const src = join(dir, "src", "index.ts");
+      writeFileSync(src, readFileSync(src, "utf8").replace("greeting: env.GREETING", 'greeting: env.GREETING + ", edited"'));
     }
-    const count = (status: number) => seen.filter((s) => s.status === status).length;
-    console.log(`    first 200 after ${Math.round(performance.now() - spawned)} ms: ${count(0)} refused, ${count(503)} × 503 before it`);
-    assertOnlyStarting(seen, "outpost dev before live");
-    const miss = await get(`${url}/definitely/not/a/route`);
-    assert.is(miss.status, 404, miss.text);
-    assert.is(miss.body.error, "no route");
   } finally {
-    await (await dev).stop();
     removeDir(dir);
   }
 });
