@@ -33,6 +33,7 @@ const DETAIL: Record<string, string> = {
   cache: "component cache",
   engine: "spliced StarlingMonkey engine",
   wizer: "run the app's top-level code, snapshot",
+  snapshot: "the same, in V8",
   "check-init": "",
   "stub-wasi": "",
   "component-new": "wasm component + preview1 adapter",
@@ -60,7 +61,7 @@ export async function run(args: CommandArgs): Promise<number> {
     out.result({ ...result, totalMs: Math.round(total) });
     return 0;
   }
-  const how = result.cached ? "unchanged, from the cache" : result.engine ? `engine: ${result.engine}, wrapper: ${result.wrapper}` : result.manifest.kind;
+  const how = result.cached ? "unchanged, from the cache" : result.engine ? `engine: ${result.engine}, snapshot: ${result.snapshot}, wrapper: ${result.wrapper}` : result.manifest.kind;
   out.info(`${out.green("Built")} in ${formatMs(total)} ${out.dim(`(${how})`)}`);
   out.info(`  ${out.path(result.wasmPath)}  ${formatBytes(result.manifest.size)}  ${out.dim(`sha256 ${result.manifest.sha256.slice(0, 16)}…`)}`);
   out.info(`  ${out.path(result.manifestPath)}`);

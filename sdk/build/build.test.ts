@@ -78,8 +78,9 @@ test("builds the fixture into a component that validates, plus its manifest", as
 
 test("reports every step with its time", () => {
   const names = first.steps.map((s) => s.name);
-  const wrapping = first.wrapper === "made" ? ["wrap", "stub-wasi", "component-new"] : ["wrap"];
-  assert.equal(names, ["bundle", "cache", "engine", "wizer", "check-init", ...wrapping, "validate", "write"]);
+  const wrapping = first.wrapper === "made" ? ["stub-wasi", "component-new"] : ["wrap"];
+  const snapshot = first.snapshot === "v8" ? ["snapshot"] : first.wrapper === "reused" ? ["snapshot", "wizer"] : ["wizer"];
+  assert.equal(names, ["bundle", "cache", "engine", ...snapshot, "check-init", ...wrapping, "validate", "write"]);
   for (const name of names) {
     assert.ok(progress.some(([s, ms]) => s === name && ms === undefined), `${name} start`);
     assert.ok(progress.some(([s, ms]) => s === name && typeof ms === "number"), `${name} end`);

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { engineKey, GLOBAL_CACHE_DIR, splicedEngine, type SplicedEngine } from "./engine.ts";
 import { BuildError } from "./errors.ts";
 import { StepTimer } from "./steps.ts";
-import { lookupWrapper, moduleSignature, rewrap, storeWrapper, wrapperKey } from "./wrapper.ts";
+import { lookupWrapper, moduleSignature, rewrap, storeWrapper, wrapperKey, type Wrapper } from "./wrapper.ts";
+import { snapshotInV8 } from "./snapshot.ts";
 import { DEFAULT_FEATURES, PREVIEW1_ADAPTER_PATH, loadJco, loadSplicer, loadWizer, versions, type Feature } from "./toolchain.ts";
 
 export interface ComponentizeOptions {
@@ -29,6 +30,8 @@ export interface ComponentizeOptions {
   mapError?: (text: string) => string;
   /** false: always run stub-wasi and component-new, even when a wrapper (wrapper.ts) would serve. */
   reuseWrapper?: boolean;
+  /** "wizer": never take the snapshot in V8 (snapshot.ts). Default: in V8 when a wrapper vouches for the layout. */
+  snapshot?: "auto" | "wizer";
 }
 
 export interface ComponentizeResult {
@@ -36,6 +39,8 @@ export interface ComponentizeResult {
   engine: SplicedEngine["source"];
   /** Whether the wrapper (stub-wasi + component-new) was reused from a cache or made by this build. */
   wrapper: "reused" | "made";
+  /** Who took the snapshot of the initialised app: V8 in this process (snapshot.ts) or wizer. */
+  snapshot: "v8" | "wizer";
 }
 
 /** componentize()'s feature choice: all defaults, minus fetch-event when the module exports incomingHandler. */
@@ -139,15 +144,32 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
     const sourcesDir = join(workDir, "sources");
     const initializerPath = join(sourcesDir, "initializer.js");
     const outputPath = join(workDir, "out.wasm");
-    const bin = await timer.run("wizer", async () => {
-      await mkdir(sourcesDir);
-      await writeFile(initializerPath, engine.jsBindings);
-      await writeFile(join(sourcesDir, opts.sourceName), opts.source);
-      // The source sits in its own directory, mapped to / in the guest, so stack traces name only the file.
-      const input = `--initializer-script-path ${initializerPath} --strip-path-prefix ${sourcesDir}/ ${opts.sourceName}`;
+    const adapter = new Uint8Array(await readFile(PREVIEW1_ADAPTER_PATH));
+    const key = wrapperKey(await engineKey({ witPath: opts.witPath, worldName: opts.worldName, features }), adapter, versions);
+    const globalDir = opts.globalCacheDir === undefined ? GLOBAL_CACHE_DIR : opts.globalCacheDir;
+    const dirs = [opts.cacheDir, ...(globalDir ? [globalDir] : [])];
+    let wrapper: Wrapper | null = null;
+    if (opts.reuseWrapper !== false) for (const dir of dirs) if ((wrapper = await lookupWrapper(dir, key))) break;
+
+    await mkdir(sourcesDir);
+    await writeFile(initializerPath, engine.jsBindings);
+    await writeFile(join(sourcesDir, opts.sourceName), opts.source);
+    // The source sits in its own directory, mapped to / in the guest, so stack traces name only the file.
+    const input = `--initializer-script-path ${initializerPath} --strip-path-prefix ${sourcesDir}/ ${opts.sourceName}`;
+    const env = wizerEnv(engine, opts.sourceName, features);
+    // With a wrapper, whose signature says what wizer's module looks like, the snapshot is taken in V8
+    // (snapshot.ts) and used when it has that signature; otherwise, or if that fails, wizer runs.
+    const known = wrapper;
+    const quick = known && opts.snapshot !== "wizer"
+      ? await timer.run("snapshot", async () => {
+        const mine = await snapshotInV8({ engine: new Uint8Array(await readFile(engine.wasmPath)), sourcesDir, env, input }).catch(() => null); // wizer says why
+        return mine && moduleSignature(mine) === known.signature ? mine : null;
+      })
+      : null;
+    const bin = quick ?? await timer.run("wizer", async () => {
       const args = ["--allow-wasi", "--init-func", "componentize.wizer", `--dir=${sourcesDir}`, `--mapdir=/::${sourcesDir}`,
         "--wasm-bulk-memory=true", "--inherit-env=true", `-o=${outputPath}`, engine.wasmPath];
-      const result = await run(await loadWizer(), args, wizerEnv(engine, opts.sourceName, features), input);
+      const result = await run(await loadWizer(), args, env, input);
       if (result.stdout.trim()) process.stderr.write(result.stdout);
       if (result.code !== 0 || result.signal) {
         let detail = (opts.mapError ?? ((t: string) => t))(wizerFailure(result.stderr));
@@ -158,20 +180,10 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
       return new Uint8Array(await readFile(outputPath));
     });
     await timer.run("check-init", () => checkInit(bin));
-    const adapter = new Uint8Array(await readFile(PREVIEW1_ADAPTER_PATH));
-    const key = wrapperKey(await engineKey({ witPath: opts.witPath, worldName: opts.worldName, features }), adapter, versions);
-    const globalDir = opts.globalCacheDir === undefined ? GLOBAL_CACHE_DIR : opts.globalCacheDir;
-    const dirs = [opts.cacheDir, ...(globalDir ? [globalDir] : [])];
-    if (opts.reuseWrapper !== false) {
-      const reused = await timer.run("wrap", async () => {
-        for (const dir of dirs) {
-          const wrapper = await lookupWrapper(dir, key);
-          const component = wrapper && rewrap(wrapper, bin);
-          if (component) return component;
-        }
-        return null;
-      });
-      if (reused) return { component: reused, engine: engine.source, wrapper: "reused" };
+    if (wrapper) {
+      const w = wrapper;
+      const reused = await timer.run("wrap", async () => rewrap(w, bin));
+      if (reused) return { component: reused, engine: engine.source, wrapper: "reused", snapshot: quick ? "v8" : "wizer" };
     }
     const splicer = await loadSplicer();
     const stubbed = await timer.run("stub-wasi", () => splicer.stubWasi(bin, features, undefined, opts.witPath, opts.worldName));
@@ -184,9 +196,9 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
       ]);
     });
     // Best effort: a read-only cache only costs the next build these two steps again.
-    const wrapper = { component, signature: moduleSignature(bin) };
-    for (const dir of dirs) await storeWrapper(dir, key, wrapper).catch(() => undefined);
-    return { component, engine: engine.source, wrapper: "made" };
+    const made = { component, signature: moduleSignature(bin) };
+    for (const dir of dirs) await storeWrapper(dir, key, made).catch(() => undefined);
+    return { component, engine: engine.source, wrapper: "made", snapshot: quick ? "v8" : "wizer" };
   } finally {
     if (!keep) await rm(workDir, { recursive: true, force: true });
   }

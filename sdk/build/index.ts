@@ -33,6 +33,8 @@ export interface BuildOptions {
   guest?: string;
   /** false: never reuse a cached component wrapper (wrapper.ts); stub-wasi and component-new always run. */
   reuseWrapper?: boolean;
+  /** "wizer": never take the app's snapshot in V8 (snapshot.ts). */
+  snapshot?: "auto" | "wizer";
 }
 
 export interface BuildResult {
@@ -48,6 +50,8 @@ export interface BuildResult {
   engine?: SplicedEngine["source"];
   /** When componentize ran: whether the component wrapper was reused from a cache or made (wrapper.ts). */
   wrapper?: "reused" | "made";
+  /** When componentize ran: who took the app's snapshot, V8 in this process (snapshot.ts) or wizer. */
+  snapshot?: "v8" | "wizer";
 }
 
 const outDirOf = (config: AppConfig, opts: BuildOptions) => resolve(config.dir, opts.outDir ?? "dist");
@@ -109,7 +113,7 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
     const out = await timer.run("write", () => writeOutputs(config, opts, "js", hit));
     return { ...out, cached: true, steps: timer.steps, warnings: bundle.warnings };
   }
-  const { component, engine, wrapper } = await componentizeJs({
+  const { component, engine, wrapper, snapshot } = await componentizeJs({
     source: bundle.code,
     sourceName,
     exportNames: bundle.exports,
@@ -120,11 +124,12 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
     timer,
     mapError: (text) => mapPositions(text, sourceName, bundle.map, config.dir),
     reuseWrapper: opts.reuseWrapper,
+    snapshot: opts.snapshot,
   });
   const info = await timer.run("validate", async () => describe(component, await validate(component, `the component built from ${config.main}`)));
   const stored = await storeComponent(cacheDir, key, component, info);
   const out = await timer.run("write", () => writeOutputs(config, opts, "js", stored));
-  return { ...out, cached: false, steps: timer.steps, warnings: bundle.warnings, engine, wrapper };
+  return { ...out, cached: false, steps: timer.steps, warnings: bundle.warnings, engine, wrapper, snapshot };
 }
 
 /** Validates a prebuilt component (any language) and writes it with a manifest, as buildApp does. */

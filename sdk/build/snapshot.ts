@@ -1,0 +1,228 @@
+// Wizer's job done in this process's V8 instead of a wasmtime subprocess (~0.5 s instead of ~2 s): the
+// spliced engine instantiated with Node's WASI (preview1: the sources directory preopened as itself and `/`, the
+// environment and stdin wizer would give it; every other import traps), `_initialize` then
+// `componentize.wizer` called, and the result written as wizer writes it: the engine's sections with
+// the memory's current size as its minimum, `_initialize` and the init function no longer exported, and
+// the memory's non-zero bytes as active data segments (plus their count). The defined globals are
+// exported to the run and must end as they began (wizer would otherwise have rewritten them); when they
+// do not, or anything throws, the caller runs wizer itself. The caller also checks the result's
+// signature against a module wizer made (wrapper.ts), so only a byte layout wizer agrees with is used.
+import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { WASI } from "node:wasi";
+import { coreSections, Reader, sectionBytes, writeUleb, type Section } from "../../core/wasm/reader.ts";
+
+const IMPORT = 2;
+const MEMORY = 5;
+const GLOBAL = 6;
+const EXPORT = 7;
+const CODE = 10;
+const DATA = 11;
+const DATA_COUNT = 12;
+const PAGE = 65536;
+/** Zero runs shorter than this stay inside a segment (a new segment costs about this much). */
+const MERGE_GAP = 64;
+const REMOVED_EXPORTS = new Set(["_initialize", "componentize.wizer"]);
+
+export interface SnapshotInput {
+  engine: Uint8Array;
+  /** Host directory preopened as `/` in the guest (the bundle and the initializer script). */
+  sourcesDir: string;
+  env: Record<string, string>;
+  /** What wizer gets on stdin. */
+  input: string;
+}
+
+interface Export { name: string; kind: number; index: number; bytes: Uint8Array }
+
+function exportsOf(wasm: Uint8Array, s: Section): Export[] {
+  const r = new Reader(wasm, s.contentStart, " (engine exports)");
+  const out: Export[] = [];
+  for (let n = r.uleb(32); n > 0; n--) {
+    const start = r.pos;
+    const len = r.uleb(32);
+    const name = new TextDecoder().decode(wasm.subarray(r.pos, r.pos + len));
+    r.skip(len);
+    const kind = r.byte();
+    const index = r.uleb(32);
+    out.push({ name, kind, index, bytes: wasm.subarray(start, r.pos) });
+  }
+  return out;
+}
+
+function vec(items: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const head: number[] = [];
+  writeUleb(head, items.length);
+  return concat([new Uint8Array(head), ...items]);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+function exportEntry(name: string, kind: number, index: number): Uint8Array {
+  const nameBytes = new TextEncoder().encode(name);
+  const out: number[] = [];
+  writeUleb(out, nameBytes.length);
+  out.push(...nameBytes, kind);
+  writeUleb(out, index);
+  return new Uint8Array(out);
+}
+
+/** The defined globals: their type byte and the value of their `i32.const`/`i64.const` initialiser (null otherwise). */
+function globalsOf(wasm: Uint8Array, s: Section | undefined): { type: number; init: bigint | null }[] {
+  if (!s) return [];
+  const r = new Reader(wasm, s.contentStart, " (engine globals)");
+  const out: { type: number; init: bigint | null }[] = [];
+  for (let n = r.uleb(32); n > 0; n--) {
+    const type = r.byte();
+    r.byte(); // mutability
+    const op = r.byte();
+    let init: bigint | null = null;
+    if (op === 0x41) init = BigInt(r.sleb32());
+    else return []; // another initialiser: not read here; the caller falls back to wizer
+    if (r.byte() !== 0x0b) return [];
+    out.push({ type, init });
+  }
+  return out;
+}
+
+/** How many globals the module imports (they come first in the global index space). */
+function importedGlobals(wasm: Uint8Array, s: Section | undefined): number {
+  if (!s) return 0;
+  const r = new Reader(wasm, s.contentStart, " (engine imports)");
+  let globals = 0;
+  const limits = () => { const flags = r.byte(); r.uleb(64); if (flags & 1) r.uleb(64); };
+  for (let n = r.uleb(32); n > 0; n--) {
+    r.name();
+    r.name();
+    const kind = r.byte();
+    if (kind === 0) r.uleb(32);
+    else if (kind === 1) { r.byte(); limits(); }
+    else if (kind === 2) limits();
+    else if (kind === 3) { r.byte(); r.byte(); globals++; }
+    else r.fail(`import kind ${kind}`);
+  }
+  return globals;
+}
+
+/** The memory's non-zero ranges as active data segments of memory 0 (a data section's contents) and their count. */
+function dataSegments(mem: Uint8Array): { content: Uint8Array; count: number } {
+  const words = new BigUint64Array(mem.buffer, mem.byteOffset, mem.byteLength >> 3);
+  const ranges: [number, number][] = [];
+  let start = -1;
+  let lastNonZero = -1;
+  for (let w = 0; w < words.length; w++) {
+    if (words[w] === 0n) continue;
+    const at = w * 8;
+    let first = at;
+    while (mem[first] === 0) first++;
+    let last = at + 7;
+    while (mem[last] === 0) last--;
+    if (start >= 0 && first - lastNonZero - 1 >= MERGE_GAP) { ranges.push([start, lastNonZero + 1]); start = -1; }
+    if (start < 0) start = first;
+    lastNonZero = last;
+  }
+  if (start >= 0) ranges.push([start, lastNonZero + 1]);
+  const segments = ranges.map(([a, b]) => {
+    const head: number[] = [0x00, 0x41];
+    // i32.const offset, signed LEB128 (offsets are below 4 GiB; as i32 they may read negative)
+    let v = a | 0;
+    for (;;) {
+      const byte = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) { head.push(byte); break; }
+      head.push(byte | 0x80);
+    }
+    head.push(0x0b);
+    writeUleb(head, b - a);
+    return concat([new Uint8Array(head), mem.subarray(a, b)]);
+  });
+  return { content: vec(segments), count: segments.length };
+}
+
+/** Runs `make` without Node's one-time "WASI is an experimental feature" warning (a build prints clean output). */
+function quietly<T>(make: () => T): T {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes("WASI")) return;
+    return (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try { return make(); } finally { process.emitWarning = emit; }
+}
+
+/** The wizened module, or null when this run cannot stand in for wizer's (see the header). */
+export async function snapshotInV8(o: SnapshotInput): Promise<Uint8Array<ArrayBuffer> | null> {
+  const { engine } = o;
+  const sections = coreSections(engine, " (spliced engine)");
+  const find = (id: number) => sections.find((s) => s.id === id);
+  const exp = find(EXPORT);
+  const mem = find(MEMORY);
+  if (!exp || !mem || !find(CODE) || sections.filter((s) => s.id === DATA).length > 1) return null;
+  const globalSection = find(GLOBAL);
+  const globals = globalsOf(engine, globalSection);
+  if (globalSection && !globals.length) return null;
+  const firstGlobal = importedGlobals(engine, find(IMPORT));
+  const exports = exportsOf(engine, exp);
+
+  // Instrumented: every defined global exported, so that its final value can be compared.
+  const extra = globals.map((_, i) => exportEntry(`__outpost_global_${i}`, 3, firstGlobal + i));
+  const instrumented = concat(sections.length ? [engine.subarray(0, 8), ...sections.map((s) =>
+    s === exp ? sectionBytes(EXPORT, vec([...exports.map((e) => e.bytes), ...extra])) : engine.subarray(s.start, s.end))] : []);
+  const module = await WebAssembly.compile(instrumented);
+
+  const stdinPath = join(o.sourcesDir, "..", "snapshot.stdin");
+  const outPath = join(o.sourcesDir, "..", "snapshot.stdout");
+  writeFileSync(stdinPath, o.input);
+  const stdin = openSync(stdinPath, "r");
+  const stdout = openSync(outPath, "w");
+  try {
+    const wasi = quietly(() => new WASI({ version: "preview1", args: [], env: o.env, preopens: { [o.sourcesDir]: o.sourcesDir, "/": o.sourcesDir }, stdin, stdout, stderr: stdout, returnOnExit: true }));
+    const imports: WebAssembly.Imports = { wasi_snapshot_preview1: (wasi.getImportObject() as Record<string, WebAssembly.ModuleImports>).wasi_snapshot_preview1 };
+    for (const i of WebAssembly.Module.imports(module)) {
+      if (i.module === "wasi_snapshot_preview1") continue;
+      (imports[i.module] ??= {})[i.name] = () => { throw new Error(`${i.module}#${i.name} was called while the app initialised`); };
+    }
+    const instance = await WebAssembly.instantiate(module, imports);
+    const x = instance.exports as Record<string, unknown>;
+    const memory = x.memory as WebAssembly.Memory;
+    wasi.initialize({ exports: { memory, _initialize: x._initialize } } as unknown as WebAssembly.Instance);
+    (x["componentize.wizer"] as () => void)();
+    for (const [i, g] of globals.entries()) {
+      const now = (x[`__outpost_global_${i}`] as WebAssembly.Global).value as number | bigint;
+      if (g.init === null || BigInt(now) !== g.init) return null; // wizer would have written a new initialiser
+    }
+    const bytes = new Uint8Array(memory.buffer);
+    const printed = readFileSync(outPath, "utf8");
+    if (printed.trim()) process.stderr.write(printed);
+
+    // The module wizer writes.
+    const r = new Reader(engine, mem.contentStart, " (engine memory)");
+    if (r.uleb(32) !== 1) return null;
+    const flags = r.byte();
+    r.uleb(32); // the old minimum
+    const limits: number[] = [1, flags];
+    writeUleb(limits, bytes.length / PAGE);
+    if (flags & 1) writeUleb(limits, r.uleb(32));
+    const data = dataSegments(bytes);
+    const count: number[] = [];
+    writeUleb(count, data.count);
+    const out: Uint8Array[] = [engine.subarray(0, 8)];
+    let wroteData = false;
+    for (const s of sections) {
+      if (s.id === MEMORY) out.push(sectionBytes(MEMORY, new Uint8Array(limits)));
+      else if (s.id === EXPORT) out.push(sectionBytes(EXPORT, vec(exports.filter((e) => !REMOVED_EXPORTS.has(e.name)).map((e) => e.bytes))));
+      else if (s.id === DATA_COUNT) out.push(sectionBytes(DATA_COUNT, new Uint8Array(count)));
+      else if (s.id === DATA) { out.push(sectionBytes(DATA, data.content)); wroteData = true; }
+      else out.push(engine.subarray(s.start, s.end));
+    }
+    if (!wroteData) return null;
+    return concat(out);
+  } finally {
+    closeSync(stdin);
+    closeSync(stdout);
+  }
+}
