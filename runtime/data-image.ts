@@ -14,13 +14,9 @@
 // code then fails and the caller compiles the whole module instead.
 import { createHash } from "node:crypto";
 import { definedMemoryBytes, importedMemoryCount } from "./memory-limit.ts";
-import { coreSections, Reader } from "../core/wasm/reader.ts";
+import { coreSections, Reader, SECTION } from "../core/wasm/reader.ts";
 
-const SECTION_START = 8;
-const SECTION_CODE = 10;
-const SECTION_EXPORT = 7;
-const SECTION_DATA = 11;
-const SECTION_DATA_COUNT = 12;
+const { start: SECTION_START, code: SECTION_CODE, export: SECTION_EXPORT, data: SECTION_DATA, dataCount: SECTION_DATA_COUNT } = SECTION;
 const EXPORT_MEMORY = 0x02;
 const OP_I32_CONST = 0x41;
 const OP_END = 0x0b;

@@ -2,7 +2,7 @@
 // (memory section) to at most a byte budget, so the guest's `memory.grow` fails past the app's limit.
 // Only the import section (to count imported memories) and the memory section are decoded; every
 // other section is copied byte for byte. Spec: https://webassembly.github.io/spec/core/binary/
-import { coreSections, Reader, writeUleb } from "../core/wasm/reader.ts";
+import { coreSections, Reader, SECTION, writeUleb } from "../core/wasm/reader.ts";
 
 export interface MemoryReport {
   /** Index in the module's memory index space (imported memories come first). */
@@ -22,8 +22,7 @@ export interface LimitResult {
   memories: MemoryReport[];
 }
 
-const SECTION_IMPORT = 2;
-const SECTION_MEMORY = 5;
+const { import: SECTION_IMPORT, memory: SECTION_MEMORY } = SECTION;
 const MIB = 1024 * 1024;
 
 interface Limits {

@@ -1,6 +1,21 @@
 // A bounds-checked reader of the WebAssembly binary format (LEB128 numbers, names, sections), shared
 // by the binary rewrites of core modules (runtime/memory-limit.ts, runtime/data-image.ts) and of
 // components (sdk/build/wrapper.ts). Errors name the module and the byte offset. Spec: https://webassembly.github.io/spec/core/binary/
+/** Section ids of the core binary format (and the one component section we read: a nested core module). */
+export const SECTION = {
+  custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7, start: 8, element: 9, code: 10, data: 11, dataCount: 12,
+  /** In a component: a core module. */
+  coreModule: 1,
+} as const;
+
+/** The parts, one after another, in a new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
 export class Reader {
   pos: number;
   readonly bytes: Uint8Array;

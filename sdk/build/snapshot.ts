@@ -10,15 +10,9 @@
 import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WASI } from "node:wasi";
-import { coreSections, Reader, sectionBytes, writeUleb, type Section } from "../../core/wasm/reader.ts";
+import { concatBytes, coreSections, Reader, SECTION, sectionBytes, writeUleb, type Section } from "../../core/wasm/reader.ts";
 
-const IMPORT = 2;
-const MEMORY = 5;
-const GLOBAL = 6;
-const EXPORT = 7;
-const CODE = 10;
-const DATA = 11;
-const DATA_COUNT = 12;
+const { import: IMPORT, memory: MEMORY, global: GLOBAL, export: EXPORT, code: CODE, data: DATA, dataCount: DATA_COUNT } = SECTION;
 const PAGE = 65536;
 /** Zero runs shorter than this stay inside a segment (a new segment costs about this much). */
 const MERGE_GAP = 64;
@@ -53,15 +47,9 @@ function exportsOf(wasm: Uint8Array, s: Section): Export[] {
 function vec(items: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const head: number[] = [];
   writeUleb(head, items.length);
-  return concat([new Uint8Array(head), ...items]);
+  return concatBytes([new Uint8Array(head), ...items]);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-}
 
 function exportEntry(name: string, kind: number, index: number): Uint8Array {
   const nameBytes = new TextEncoder().encode(name);
@@ -139,7 +127,7 @@ function dataSegments(mem: Uint8Array): { content: Uint8Array; count: number } {
     }
     head.push(0x0b);
     writeUleb(head, b - a);
-    return concat([new Uint8Array(head), mem.subarray(a, b)]);
+    return concatBytes([new Uint8Array(head), mem.subarray(a, b)]);
   });
   return { content: vec(segments), count: segments.length };
 }
@@ -170,7 +158,7 @@ export async function snapshotInV8(o: SnapshotInput): Promise<Uint8Array<ArrayBu
 
   // Instrumented: every defined global exported, so that its final value can be compared.
   const extra = globals.map((_, i) => exportEntry(`__outpost_global_${i}`, 3, firstGlobal + i));
-  const instrumented = concat(sections.length ? [engine.subarray(0, 8), ...sections.map((s) =>
+  const instrumented = concatBytes(sections.length ? [engine.subarray(0, 8), ...sections.map((s) =>
     s === exp ? sectionBytes(EXPORT, vec([...exports.map((e) => e.bytes), ...extra])) : engine.subarray(s.start, s.end))] : []);
   const module = await WebAssembly.compile(instrumented);
 
@@ -220,7 +208,7 @@ export async function snapshotInV8(o: SnapshotInput): Promise<Uint8Array<ArrayBu
       else out.push(engine.subarray(s.start, s.end));
     }
     if (!wroteData) return null;
-    return concat(out);
+    return concatBytes(out);
   } finally {
     closeSync(stdin);
     closeSync(stdout);

@@ -9,12 +9,9 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { componentSections, coreSections, sectionBytes, type Section } from "../../core/wasm/reader.ts";
+import { componentSections, concatBytes, coreSections, SECTION, sectionBytes, type Section } from "../../core/wasm/reader.ts";
 
-const CUSTOM = 0;
-const DATA = 11;
-const DATA_COUNT = 12;
-const CORE_MODULE = 1;
+const { custom: CUSTOM, data: DATA, dataCount: DATA_COUNT, coreModule: CORE_MODULE } = SECTION;
 /** Bump when what a wrapper holds, or how it is applied, changes. */
 const WRAPPER_VERSION = "outpost-wrapper-1";
 
@@ -58,16 +55,10 @@ export function rewrap(wrapper: Wrapper, wizened: Uint8Array): Uint8Array | null
     const from = s.id === DATA ? data[0] : s.id === DATA_COUNT ? count[0] : null;
     parts.push(from ? wizened.subarray(from.start, from.end) : module.subarray(s.start, s.end));
   }
-  const newModule = concat(parts);
-  return concat([comp.subarray(0, main.start), sectionBytes(CORE_MODULE, newModule), comp.subarray(main.end)]);
+  const newModule = concatBytes(parts);
+  return concatBytes([comp.subarray(0, main.start), sectionBytes(CORE_MODULE, newModule), comp.subarray(main.end)]);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-}
 
 /** The wrapper's cache key: the engine key plus what component-new adds (adapter bytes, tool versions). */
 export function wrapperKey(engineKey: string, adapter: Uint8Array, versions: Record<string, string>): string {
