@@ -165,7 +165,7 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
         const mine = await snapshotInV8({ engine: new Uint8Array(await readFile(engine.wasmPath)), sourcesDir, env, input }).catch(() => null); // wizer says why
         return mine && moduleSignature(mine) === known.signature ? mine : null;
       })
-      : null;
+      : null; // when set, its signature is the wrapper's
     const bin = quick ?? await timer.run("wizer", async () => {
       const args = ["--allow-wasi", "--init-func", "componentize.wizer", `--dir=${sourcesDir}`, `--mapdir=/::${sourcesDir}`,
         "--wasm-bulk-memory=true", "--inherit-env=true", `-o=${outputPath}`, engine.wasmPath];
@@ -182,7 +182,7 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
     await timer.run("check-init", () => checkInit(bin));
     if (wrapper) {
       const w = wrapper;
-      const reused = await timer.run("wrap", async () => rewrap(w, bin));
+      const reused = await timer.run("wrap", async () => rewrap(w, bin, quick ? w.signature : undefined));
       if (reused) return { component: reused, engine: engine.source, wrapper: "reused", snapshot: quick ? "v8" : "wizer" };
     }
     const splicer = await loadSplicer();

@@ -158,8 +158,8 @@ export async function snapshotInV8(o: SnapshotInput): Promise<Uint8Array<ArrayBu
 
   // Instrumented: every defined global exported, so that its final value can be compared.
   const extra = globals.map((_, i) => exportEntry(`__outpost_global_${i}`, 3, firstGlobal + i));
-  const instrumented = concatBytes(sections.length ? [engine.subarray(0, 8), ...sections.map((s) =>
-    s === exp ? sectionBytes(EXPORT, vec([...exports.map((e) => e.bytes), ...extra])) : engine.subarray(s.start, s.end))] : []);
+  const instrumented = concatBytes([engine.subarray(0, 8), ...sections.map((s) =>
+    s === exp ? sectionBytes(EXPORT, vec([...exports.map((e) => e.bytes), ...extra])) : engine.subarray(s.start, s.end))]);
   const module = await WebAssembly.compile(instrumented);
 
   const stdinPath = join(o.sourcesDir, "..", "snapshot.stdin");

@@ -12,7 +12,7 @@ import { validateComponent } from "../../core/component/validate.ts";
 import { componentSections, coreSections } from "../../core/wasm/reader.ts";
 import { loadConfig } from "../config/index.ts";
 import { buildApp } from "./index.ts";
-import { moduleSignature, rewrap } from "./wrapper.ts";
+import { mainModule, moduleSignature, rewrap } from "./wrapper.ts";
 import { tempDir } from "../../testkit/temp.ts";
 
 const config = await loadConfig(join(import.meta.dirname, "fixtures", "hello", "wrangler-like.toml"));
@@ -26,7 +26,7 @@ const bytes = (p: string) => new Uint8Array(readFileSync(p));
 /** The component's top-level sections and its largest core module's sections, as comparable strings; the data section and its count masked. */
 function layout(c: Uint8Array): string[] {
   const top = componentSections(c, "");
-  const main = top.filter((s) => s.id === 1).reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
+  const main = top.find((s) => s.start === mainModule(c)!.start);
   const out: string[] = [];
   for (const s of top) {
     if (s !== main) { out.push(Buffer.from(c.subarray(s.start, s.end)).toString("base64")); continue; }
@@ -56,8 +56,7 @@ test("the components are the same bytes except the main module's data section an
 
 test("a module of another shape is refused (null), so the build takes the full path", () => {
   const component = bytes(full.wasmPath);
-  const top = componentSections(component, "");
-  const main = top.filter((s) => s.id === 1).reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
+  const main = mainModule(component)!;
   const stubbed = component.subarray(main.contentStart, main.end); // stub-wasi changed its imports: not a wizened module's shape
   const wrapper = { component, signature: moduleSignature(stubbed) + "x" };
   assert.is(rewrap(wrapper, stubbed), null);

@@ -34,17 +34,22 @@ export function moduleSignature(wasm: Uint8Array): string {
 
 const one = (sections: Section[], id: number) => sections.filter((s) => s.id === id);
 
+/** The component's main core module: the largest of its top-level core module sections (null when it has none). */
+export function mainModule(component: Uint8Array): Section | null {
+  const modules = componentSections(component, " (component)").filter((s) => s.id === CORE_MODULE);
+  return modules.length ? modules.reduce((a, b) => (b.end - b.contentStart > a.end - a.contentStart ? b : a)) : null;
+}
+
 /**
  * The wrapper's component with the main core module's data section and data count taken from `wizened`,
  * or null when `wizened` does not fit it (another signature, or a data layout this rewrite does not cover).
+ * `signature` is moduleSignature(wizened), when the caller has it already.
  */
-export function rewrap(wrapper: Wrapper, wizened: Uint8Array): Uint8Array | null {
-  if (moduleSignature(wizened) !== wrapper.signature) return null;
+export function rewrap(wrapper: Wrapper, wizened: Uint8Array, signature = moduleSignature(wizened)): Uint8Array | null {
+  if (signature !== wrapper.signature) return null;
   const comp = wrapper.component;
-  const top = componentSections(comp, " (wrapper component)");
-  const modules = top.filter((s) => s.id === CORE_MODULE);
-  if (!modules.length) return null;
-  const main = modules.reduce((a, b) => (b.end - b.contentStart > a.end - a.contentStart ? b : a));
+  const main = mainModule(comp);
+  if (!main) return null;
   const module = comp.subarray(main.contentStart, main.end);
   const inner = coreSections(module, " (wrapper's main module)");
   const own = coreSections(wizened, " (wizened module)");
