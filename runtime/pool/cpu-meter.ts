@@ -3,8 +3,8 @@
 // suspends again or returns. This module wraps the thread's WebAssembly.promising and
 // WebAssembly.Suspending so every slice is charged to the instance that runs it, and publishes
 // the running slice in a SharedArrayBuffer that the pool's watchdog on the main thread reads: a
-// slice that outlives its request's remaining budget (an infinite loop never yields) gets the
-// worker terminated. Budgets exceeded across many short slices trap the guest at its next resume.
+// slice that outlives its request's remaining budget (an infinite loop never yields) is cut short
+// (runtime/pool/self-interrupt.ts), or its worker terminated where that is not possible. Budgets exceeded across many short slices trap the guest at its next resume.
 // Slices are charged the thread's CPU time (process.threadCpuUsage), so time the OS gives other
 // threads is not billed; the watchdog uses wall time, the only clock another thread can read.
 
@@ -117,6 +117,20 @@ export class CpuMeter {
       this.#depth = depth;
       this.#start(owner);
     }
+  }
+
+  /**
+   * Request `seq`'s slice is running now and is being cut short (runtime/pool/self-interrupt.ts): closes
+   * the slice and forgets the nesting, as the unwinding guest will never leave it. False when `seq` is
+   * not the slice running now.
+   */
+  abandon(seq: number): boolean {
+    if (this.#depth === 0 || this.shared[IN_SLICE] !== 1 || this.shared[SEQ] !== seq) return false;
+    const account = this.#owner?.account;
+    this.#depth = 0;
+    this.#stop();
+    if (account) account.exceeded = true;
+    return true;
   }
 
   /** After a call that suspended completes: its last slice ends now. */

@@ -1,8 +1,10 @@
 // The runtime's worker-thread pool (main thread): compiles each component once and posts it to
 // the threads that need it, sends an app's requests to its home thread while that keeps up and
 // spills to the least busy thread under load, and stops runaway guests: a watchdog reads each
-// thread's CPU meter and terminates a thread whose guest overran its request's CPU budget; the
-// thread is respawned and the other requests it held are replayed elsewhere when possible.
+// thread's CPU meter and cuts short a guest that overran its request's CPU budget without stopping
+// its thread (runtime/pool/interrupter.ts); that thread is then retired: a fresh one takes its place,
+// and it stops once the requests it holds are done. Where cutting short is not possible the thread is
+// terminated, respawned, and the other requests it held are replayed elsewhere when possible.
 // Scheduled and queue events run on the same threads (never replayed); guests' queue sends come
 // back here, to the pool's QueueSender.
 import { cpus } from "node:os";
@@ -19,9 +21,14 @@ import { Exchange } from "./exchange.ts";
 import { PoolEvent } from "./pool-event.ts";
 import type { PostedApp, KvModuleSpec, KvWrite, WorkerAppStats } from "./protocol.ts";
 import { RuntimeThread } from "./thread.ts";
+import { Interrupter } from "./interrupter.ts";
 
 /** A home thread busier than this share of the last 50 ms spills new requests to others. */
 const SPILL_UTILIZATION = 0.6;
+/** A guest not cut short this long after the watchdog asked (stuck outside JS and wasm) has its thread terminated. */
+const INTERRUPT_TIMEOUT_MS = 250;
+/** A retired thread still holding requests after this long is terminated (its requests replayed or failed). */
+const RETIRE_DEADLINE_MS = 60_000;
 
 export interface PoolOptions {
   /** Worker threads (default: one per core). */
@@ -85,7 +92,10 @@ export class RuntimePool {
   #watchdog: NodeJS.Timeout | undefined;
   #sampler: NodeJS.Timeout | undefined;
   #closing = false;
-  /** Counts threads stopped by the watchdog and crashes, for metrics. */
+  #interrupter: Interrupter | null = null;
+  /** Threads replaced after a guest was cut short on them, finishing what they hold. */
+  #retired = new Set<RuntimeThread>();
+  /** Counts threads stopped by the watchdog (cut short or terminated) and crashes, for metrics. */
   restarts = 0;
 
   constructor(opts: PoolOptions) {
@@ -148,6 +158,7 @@ export class RuntimePool {
   }
 
   async start(): Promise<void> {
+    if (!process.env.OUTPOST_NO_METER) this.#interrupter = new Interrupter();
     for (let i = 0; i < this.#opts.threads; i++) this.threads.push(this.#spawn(i));
     await Promise.all(this.threads.map((t) => t.ready));
     this.#watchdog = setInterval(() => this.#watch(), 2);
@@ -165,7 +176,8 @@ export class RuntimePool {
       onQueueSend: this.#opts.queue && ((queue, messages) => this.#opts.queue!.send(queue, messages)),
       onLog: (m) => this.#opts.onLog(m.line),
       onExit: (t) => {
-        if (this.#closing) return;
+        this.#retired.delete(t);
+        if (this.#closing || t.retired) return;
         this.restarts++;
         const fresh = this.#spawn(index);
         this.threads[index] = fresh;
@@ -176,11 +188,48 @@ export class RuntimePool {
   }
 
   #watch(): void {
-    for (const t of this.threads) {
-      if (!t.alive) continue;
+    for (const t of [...this.threads, ...this.#retired]) {
+      if (!t.alive || t.interrupting !== null) continue;
       const o = overrun(t.shared, this.#opts.cpuGraceMs, t.tid);
-      if (o) t.kill(o.seq);
+      if (o) this.#stopGuest(t, o.seq);
     }
+  }
+
+  /** Cuts request `seq` short on `t` and retires the thread, or terminates it when that is not possible. */
+  #stopGuest(t: RuntimeThread, seq: number): void {
+    const interrupter = this.#interrupter;
+    if (!interrupter) return t.kill(seq);
+    t.interrupting = seq;
+    const timer = setTimeout(() => { if (t.interrupting === seq) t.kill(seq); }, INTERRUPT_TIMEOUT_MS);
+    void interrupter.interrupt(t.name, seq).then((r) => {
+      clearTimeout(timer);
+      if (t.interrupting !== seq) return;
+      t.interrupting = null;
+      if (r === "terminated") this.#retire(t, seq);
+      else if (r === "unavailable") t.kill(seq);
+    });
+  }
+
+  /**
+   * A guest was cut short on `t`: V8 may have dropped other work queued on that thread with it, so the
+   * thread takes no new work. A fresh thread takes its index; `t` stops once it holds no requests.
+   */
+  #retire(t: RuntimeThread, seq: number): void {
+    if (t.retired) return;
+    t.retired = true;
+    this.restarts++;
+    if (!this.#closing && this.threads[t.index] === t) {
+      this.#retired.add(t);
+      this.threads[t.index] = this.#spawn(t.index);
+    }
+    this.#opts.onLog({ ts: Date.now(), app: "-", level: "warn", source: "host", message: `runtime thread ${t.index}: request ${seq} was stopped at its CPU limit; the thread is replaced once its other requests finish` });
+    const deadline = Date.now() + RETIRE_DEADLINE_MS;
+    const check = () => {
+      if (!t.alive) return;
+      if (t.exchanges.size === 0 || Date.now() > deadline) return void t.worker.terminate();
+      setTimeout(check, 50).unref();
+    };
+    check();
   }
 
   /**
@@ -301,6 +350,7 @@ export class RuntimePool {
     this.#closing = true;
     clearInterval(this.#watchdog);
     clearInterval(this.#sampler);
-    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    this.#interrupter?.close();
+    await Promise.all([...this.threads, ...this.#retired].map((t) => t.worker.terminate()));
   }
 }

@@ -6,6 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { OutgoingQueueMessage } from "../events.ts";
 import { QUEUES_UNAVAILABLE } from "../host/outpost.ts";
 import { METER_SLOTS } from "./cpu-meter.ts";
+import { Interrupter } from "./interrupter.ts";
 import type { PostedApp, FromWorker, KvModuleSpec, KvWrite, ToWorker, WorkerAppStats } from "./protocol.ts";
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
@@ -20,6 +21,8 @@ export class RuntimeThread {
   readonly index: number;
   readonly shared: Float64Array;
   readonly worker: Worker;
+  /** The worker's name, unique in the process (the Interrupter finds its inspector session by it). */
+  readonly name = Interrupter.workerName();
   readonly exchanges = new Map<number, ExchangeSink>();
   readonly loaded = new Map<string, Promise<void>>();
   ready: Promise<void>;
@@ -28,6 +31,10 @@ export class RuntimeThread {
   alive = true;
   /** Set when the watchdog terminates the thread: the request it was running. */
   killedFor: number | null = null;
+  /** The request the watchdog is cutting short on this thread (runtime/pool/interrupter.ts), if any. */
+  interrupting: number | null = null;
+  /** Replaced by a fresh thread after a guest was cut short here: takes no new work, stops once idle. */
+  retired = false;
   lastStats: { apps: WorkerAppStats[]; rss: number } = { apps: [], rss: 0 };
   #loadWaiters = new Map<string, { resolve(): void; reject(err: Error): void }>();
   #statsWaiters: Array<() => void> = [];
@@ -43,7 +50,7 @@ export class RuntimeThread {
     this.index = index;
     const buffer = new SharedArrayBuffer(METER_SLOTS * 8);
     this.shared = new Float64Array(buffer);
-    this.worker = new Worker(WORKER_URL, { workerData: { meter: buffer, idleBytes: opts.idleBytes, cacheDir: opts.cacheDir, kv: opts.kv } });
+    this.worker = new Worker(WORKER_URL, { name: this.name, workerData: { meter: buffer, idleBytes: opts.idleBytes, cacheDir: opts.cacheDir, kv: opts.kv } });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once("message", (m: FromWorker) => {
         if (m.t !== "ready") return reject(new Error(`worker said ${m.t} first`));

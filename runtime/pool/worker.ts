@@ -8,6 +8,7 @@ import { fromPosted } from "../component.ts";
 import { preloadHttpClient } from "../host/http-outgoing.ts";
 import { CpuMeter, threadId } from "./cpu-meter.ts";
 import { IdleInstances } from "./idle-instances.ts";
+import { installInterruptHook } from "./self-interrupt.ts";
 import { MessageRequest, MessageResponse } from "./message-http.ts";
 import type { QueueSender } from "../events.ts";
 import type { KvBackend } from "../host/outpost.ts";
@@ -28,12 +29,17 @@ const post = (m: FromWorker) => {
 };
 
 const meter = new CpuMeter(data.meter);
-if (!process.env.OUTPOST_NO_METER) meter.install();
+if (!process.env.OUTPOST_NO_METER) {
+  meter.install();
+  installInterruptHook(meter, killed);
+}
 void preloadHttpClient(); // in the background: the thread is ready before its HTTP client is
 const idle = new IdleInstances(data.idleBytes);
 const apps = new Map<string, ComponentApp>();
 const loading = new Map<string, Promise<ComponentApp>>();
 const exchanges = new Map<number, { req: MessageRequest; res: MessageResponse }>();
+/** Events running here, by id: their start, for the result of one the CPU watchdog cuts short. */
+const events = new Map<number, number>();
 /**
  * Warm keys (CompiledComponent.warmKey) this thread has warmed: V8 keeps what it compiled lazily for
  * a module and its glue, so a later app of the same code here (a config-only deploy, a secret reload,
@@ -105,18 +111,40 @@ function serve(m: Extract<ToWorker, { t: "request" }>): void {
   }
   // The exchange id doubles as the CPU account's number, which the pool's watchdog reads.
   void app.serve(req.asIncomingMessage(), res.asServerResponse(), m.requestId, m.id).then((info) => {
-    exchanges.delete(m.id);
+    if (!exchanges.delete(m.id)) return; // cut short by the CPU watchdog: answered by killed()
     post({ t: "served", id: m.id, info });
   });
 }
 
+/**
+ * The CPU watchdog cut request or event `seq` short (runtime/pool/self-interrupt.ts): its guest was
+ * unwound mid-run, so nothing of it will answer; answer for it here. The pool retires this thread
+ * once its other requests are done, so the instance it held and its app's counts need no repair.
+ */
+function killed(seq: number): void {
+  const limit = `exceeded its CPU limit (limits.cpu_ms) and was stopped`;
+  if (exchanges.has(seq)) {
+    exchanges.delete(seq);
+    post({ t: "fail", id: seq, status: 503, message: `this request ${limit}` });
+    post({ t: "served", id: seq, info: { status: 503, limit: "cpu" } });
+  }
+  const started = events.get(seq);
+  if (started !== undefined) {
+    events.delete(seq);
+    post({ t: "event.done", id: seq, result: { ok: false, error: limit, limit: "cpu", ms: performance.now() - started } });
+  }
+}
+
 function runEvent(m: Extract<ToWorker, { t: "event" }>): void {
   const app = apps.get(m.key);
+  events.set(m.id, performance.now());
   // The event id doubles as the CPU account's number, as a request's does.
   const result = app
     ? app.event(m.event, m.requestId, m.id)
     : Promise.resolve({ ok: false as const, error: `app version ${m.key} is not loaded on this thread`, ms: 0 });
-  void result.then((r) => post({ t: "event.done", id: m.id, result: r }));
+  void result.then((r) => {
+    if (events.delete(m.id)) post({ t: "event.done", id: m.id, result: r });
+  });
 }
 
 function stats(): FromWorker {

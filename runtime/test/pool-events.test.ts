@@ -145,11 +145,37 @@ events("a run that never yields is stopped by the watchdog: limit cpu, and the a
   const r = failed(await pool.event(KEY, cron("loop")));
   assert.is(r.limit, "cpu");
   assert.match(r.error, /CPU limit/);
-  assert.is(pool.restarts, before + 1, "its thread was stopped and respawned");
+  assert.is(pool.restarts, before + 1, "its thread was replaced");
   const res = await request(`${url}/ok`);
   assert.is(res.statusCode, 200);
   assert.equal(await res.body.json(), { ok: true });
   assert.equal((await pool.event(KEY, cron("*/5 * * * *"))).ok, true, "and runs events again");
+});
+
+events("a guest cut short at its CPU limit leaves its thread running: a response streaming there finishes", async (ctx) => {
+  const logs: LogLine[] = [];
+  const one = new RuntimePool({ threads: 1, cacheDir: join(ctx.dir, "cache"), onLog: (line) => logs.push(line) });
+  const server = createServer((req, res) => void one.serve(KEY, req, res));
+  try {
+    await one.start();
+    await one.deploy({ name: "events-app", version: "v1", bytes: ctx.app.bytes, queues: ctx.app.queues, limits: ctx.app.limits });
+    const { url } = await listen(server);
+    const slow = await request(`${url}/slow?n=8`);
+    assert.is(slow.statusCode, 200);
+    const body = slow.body.text();
+    const r = failed(await one.event(KEY, cron("loop")));
+    assert.is(r.limit, "cpu");
+    assert.match(r.error, /CPU limit/);
+    // Terminating the thread (the fallback) would cut this response off; cutting the guest short does not.
+    assert.is(await body, Array.from({ length: 8 }, (_, i) => `chunk ${i}\n`).join(""));
+    assert.ok(logs.some((l) => /was stopped at its CPU limit; the thread is replaced once its other requests finish/.test(l.message)), "the guest was cut short, not its thread");
+    const again = await request(`${url}/ok`);
+    assert.is(again.statusCode, 200);
+    await again.body.dump();
+  } finally {
+    server.close();
+    await one.close();
+  }
 });
 
 events("CPU spent over many short slices also stops the run", async ({ pool }) => {
