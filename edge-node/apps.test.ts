@@ -6,6 +6,7 @@ import * as assert from "uvu/assert";
 import { AppRegistry } from "./apps.ts";
 import { parseRoutePattern, type Route } from "../core/config/routes.ts";
 import type { Manifest } from "../core/manifest.ts";
+import type { FrontApp } from "../runtime/pool/protocol.ts";
 
 const manifest = (route: string) => ({
   name: "a", sha256: "f".repeat(64), vars: {}, kvNamespaces: [], queues: { producers: [] },
@@ -15,27 +16,31 @@ const manifest = (route: string) => ({
 
 function registry() {
   const undeployed: string[] = [];
+  /** What the runtime threads' own listeners were told to route, oldest first; "undeploy KEY" in between. */
+  const published: string[] = [];
   const pool = {
     async deploy(s: { name: string; version: string }) { return { key: `${s.name}@${s.version}`, loadMs: 0 }; },
-    undeploy(key: string) { undeployed.push(key); },
+    undeploy(key: string) { undeployed.push(key); published.push(`undeploy ${key}`); },
+    setRoutes(apps: FrontApp[]) { published.push(apps.map((a) => `${a.name}:${a.routes.map((r) => r.pattern).join(",")}:${a.versions.map((v) => `${v.key}=${v.percent}`).join("+")}`).join(" ")); },
   };
-  return { r: new AppRegistry(pool as never), undeployed };
+  return { r: new AppRegistry(pool as never), undeployed, published };
 }
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("prepare does not route; activate routes by the primary version", async () => {
-  const { r } = registry();
+  const { r, published } = registry();
   await r.prepare({ name: "a", version: "1", bytes: new Uint8Array(), manifest: manifest("/one/*") });
   assert.is(r.routes.match("h", "/one/x"), null);
   assert.is(r.pick("a"), undefined);
   r.activate("a", [{ key: "a@1", percent: 100 }], "d1");
   assert.is(r.routes.match("h", "/one/x"), "a");
+  assert.equal(published, ["a:/one/*:a@1=100"], "the threads' listeners route it too");
   assert.is(r.get("a")?.key, "a@1");
   assert.is(r.active("a")?.id, "d1");
 });
 
 test("the replaced version is dropped only after its requests finish", async () => {
-  const { r, undeployed } = registry();
+  const { r, undeployed, published } = registry();
   const v1 = await r.prepare({ name: "a", version: "1", bytes: new Uint8Array(), manifest: manifest("/*") });
   r.activate("a", [{ key: "a@1", percent: 100 }]);
   v1.inflight = 1; // a request started on v1
@@ -48,6 +53,7 @@ test("the replaced version is dropped only after its requests finish", async () 
   await wait(120);
   assert.equal(undeployed, ["a@1"]);
   assert.is(r.prepared("a@1"), undefined);
+  assert.equal(published, ["a:/*:a@1=100", "a:/*:a@2=100", "undeploy a@1"], "the threads' listeners stopped routing to v1 before it was dropped");
 });
 
 test("a draining version activated again is kept", async () => {

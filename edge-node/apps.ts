@@ -1,13 +1,14 @@
 // The apps deployed on this node. Preparing a version loads and warms it on the runtime pool
 // without routing to it; activating switches an app, in one step, to a set of prepared versions
 // with percents (one at 100, or two for a gradual deploy, picked per request with a uniform draw)
-// and routes it. Requests already running finish on the version they started on; versions the new
-// set does not use are dropped from the pool's threads once their requests have finished.
+// and routes it (on the main thread's table and on the runtime threads' own listeners). Requests
+// already running finish on the version they started on; versions the new set does not use are
+// dropped from the pool's threads once their requests have finished.
 import type { Manifest } from "../core/manifest.ts";
 import { appLimits } from "../core/limits.ts";
 import type { RuntimePool } from "../runtime/pool/pool.ts";
-import { largestShare } from "../core/largest-share.ts";
-import { RouteTable } from "./route-table.ts";
+import { drawByPercent, largestShare } from "../core/largest-share.ts";
+import { RouteTable } from "../core/config/route-table.ts";
 
 /** One version loaded (and warmed) on the pool. */
 export interface Deployment {
@@ -74,14 +75,7 @@ export class AppRegistry {
   /** The version that serves one request of `name`: weighted by percent, uniform draw. */
   pick(name: string): Deployment | undefined {
     const set = this.#active.get(name);
-    if (!set) return undefined;
-    if (set.versions.length === 1) return set.versions[0].deployment;
-    let r = Math.random() * 100;
-    for (const v of set.versions) {
-      if (r < v.percent) return v.deployment;
-      r -= v.percent;
-    }
-    return set.versions[set.versions.length - 1].deployment;
+    return set && drawByPercent(set.versions).deployment;
   }
 
   /** Loads and warms a version on the pool, not routed until activated. */
@@ -126,6 +120,7 @@ export class AppRegistry {
     this.#active.set(name, set);
     this.#everActivated = true;
     this.routes.set(name, primary(set).manifest.routes);
+    this.#publish(); // before any version is retired: a thread's listener never routes to one dropped
     const keep = new Set(versions.map((v) => v.key));
     for (const d of [...this.#loaded.values()]) if (d.name === name && !keep.has(d.key)) this.#retire(d);
     return set;
@@ -136,6 +131,15 @@ export class AppRegistry {
     const d = await this.prepare({ name: manifest.name, version: manifest.sha256.slice(0, 12), bytes, manifest, secrets });
     this.activate(manifest.name, [{ key: d.key, percent: 100 }]);
     return d;
+  }
+
+  /** Gives the runtime threads' own listeners the routes and versions of every active app. */
+  #publish(): void {
+    this.pool.setRoutes([...this.#active].map(([name, set]) => ({
+      name,
+      routes: primary(set).manifest.routes,
+      versions: set.versions.map((v) => ({ key: v.deployment.key, percent: v.percent })),
+    })));
   }
 
   /** Drops a version once its requests on this node have finished (unless it is activated again). */
@@ -166,6 +170,7 @@ export class AppRegistry {
   async remove(name: string): Promise<void> {
     this.#active.delete(name);
     this.routes.delete(name);
+    this.#publish();
     for (const d of [...this.#loaded.values()]) if (d.name === name) this.#retire(d);
   }
 }

@@ -16,6 +16,8 @@
 // --idle-mb: idle instance memory kept per thread before LRU eviction (default 512)
 // --modules-mb: bytes components keep loaded alone (data images, modules not shared) before LRU eviction (default 2048)
 // --dev-triggers: open `/__outpost/scheduled?cron=` to run scheduled() by hand (development only)
+// --front threads|main: who accepts connections: every runtime thread on the port (default), or the
+//   main thread alone, relaying each request to a thread (the default with --dev-triggers)
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { formatLogLine } from "../core/logs/line.ts";
@@ -37,8 +39,13 @@ const { values, positionals } = parseArgs({
     "modules-mb": { type: "string" },
     quiet: { type: "boolean", default: false },
     "dev-triggers": { type: "boolean", default: false },
+    front: { type: "string" },
   },
 });
+if (values.front !== undefined && values.front !== "threads" && values.front !== "main") {
+  process.stderr.write(`edge node: --front must be "threads" or "main", got "${values.front}"\n`);
+  process.exit(2);
+}
 
 const say = (line: string) => process.stdout.write(line + "\n");
 const region = values.name ?? values.region ?? "local";
@@ -62,6 +69,7 @@ const node = await startEdgeNode({
   modulesMb: values["modules-mb"] ? Number(values["modules-mb"]) : undefined,
   apps: positionals,
   devTriggers: values["dev-triggers"],
+  front: values.front as "threads" | "main" | undefined,
   onLog: (line) => {
     if (!values.quiet || line.level === "error" || line.source === "host") process.stdout.write(formatLogLine(line) + "\n");
   },

@@ -2,7 +2,7 @@
 // region store holds and the built apps named in `apps`, and — given a control plane — the
 // regional replica that follows it (KV writes and queue sends go to it). Used by the edge-node
 // process (node-process.ts, from command-line flags) and by `outpost dev` (cli/dev/session.ts).
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { LogSink } from "../core/logs/line.ts";
 import { RuntimePool } from "../runtime/pool/pool.ts";
 import { AppRegistry } from "./apps.ts";
@@ -13,7 +13,7 @@ import { HttpControlPlane } from "./replica/cp-client.ts";
 import { KvWriter } from "./replica/kv-writer.ts";
 import { Replica } from "./replica/replica.ts";
 import { restoreActive } from "./replica/restore.ts";
-import { createEdgeServer } from "./server.ts";
+import { createEdgeHandler } from "./server.ts";
 import type { DevFailure } from "./dev-error-page.ts";
 import { startSweeping } from "./store/kv-sweep.ts";
 import { RegionStore, type ActiveDeployment } from "./store/region-store.ts";
@@ -44,6 +44,12 @@ export interface EdgeNodeOptions {
   restore?(deployment: ActiveDeployment): boolean;
   /** The failed rebuild browsers are shown instead of the app (development only; see dev-error-page.ts). */
   devFailure?(): DevFailure | null;
+  /**
+   * Who accepts the node's connections: "threads" (default; not on development nodes), every runtime
+   * thread on the node's port with reusePort, serving the requests its routes match itself; or "main":
+   * the main thread's server alone, relaying each request to a thread.
+   */
+  front?: "threads" | "main";
   /** Every log line of every app (after the node's own log hub has it). */
   onLog: LogSink;
   /** Progress lines (restores, sync state). */
@@ -81,11 +87,18 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     idleBytesPerThread: opts.idleMb ? opts.idleMb * MB : undefined,
     onLog,
     queue: cp ? { send: (queue, messages) => cp.queueSend(queue, messages) } : undefined,
+    onServed: (records) => {
+      for (const r of records) {
+        metrics.request(r.app, r.status, r.seconds);
+        if (r.coldStartMs !== undefined) metrics.coldStart(r.app, r.coldStartMs / 1000);
+        if (r.limit) metrics.limitKill(r.app, r.limit);
+      }
+    },
     kv: kvOptions && kvWriter ? { module: new URL("./store/worker-kv.ts", import.meta.url).href, options: kvOptions, write: (w) => kvWriter.write(w) } : undefined,
   });
   const registry = new AppRegistry(pool);
   let replica: Replica | null = null;
-  const server = createEdgeServer({
+  const handler = createEdgeHandler({
     region, registry, metrics, logs, regionToken: opts.regionToken, log: onLog, devTriggers: opts.devTriggers, devFailure: opts.devFailure,
     starting: () => {
       if (replica && !replica.caughtUp()) {
@@ -96,8 +109,14 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     },
     status: () => (replica ? { sync: replica.status() } : store ? { sync: { appliedSeq: store.appliedSeq, connected: false } } : {}),
   });
+  const front = opts.front ?? (opts.devTriggers || opts.devFailure ? "main" : "threads");
+  const serverOptions = { keepAliveTimeout: 5_000, requestTimeout: 0 };
+  const server = createServer(serverOptions, handler);
+  /** With front "threads": the main thread's server for what the threads hand over, on a port of its own. */
+  const inner = front === "threads" ? createServer(serverOptions, handler) : null;
   let count = 0;
   let deployMs = 0;
+  let port = opts.port;
   try {
     // A failure here (a bad manifest on disk, the port taken) stops what was started: no threads or handles left behind.
     await pool.start();
@@ -114,10 +133,10 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       }
     }
     deployMs = performance.now() - t;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(opts.port, opts.host, () => resolve());
-    });
+    // The main thread's server listens first (with reusePort, so the threads can join it on the same
+    // port); once every thread listens it stops accepting, so there is never a moment with no listener.
+    port = await listenOn(server, { port: opts.port, host: opts.host, reusePort: inner !== null });
+    if (inner) await takeOver(server, inner, pool, port, opts);
   } catch (err) {
     stopSweeping();
     await pool.close();
@@ -125,8 +144,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     await store?.close();
     throw err;
   }
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : opts.port;
+
   const url = `http://${opts.host}:${port}`;
   if (cp && store) {
     replica = new Replica({ store, apps: registry, cp, region: { name: region, url }, say: opts.say });
@@ -139,15 +157,45 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     async close() {
       // Stop accepting; requests in flight get up to 5 s to finish (long-lived streams such as
       // /_outpost/logs would hold the server open forever, so they are cut after that).
-      const closed = new Promise<void>((r) => server.close(() => r()));
+      const closed = Promise.all([server, inner].map((s) => s && new Promise<void>((r) => s.close(() => r()))));
       server.closeIdleConnections();
+      inner?.closeIdleConnections();
       stopSweeping();
       await replica?.stop();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
       await pool.close();
       server.closeAllConnections(); // long-lived streams (/_outpost/logs) end with the node
+      inner?.closeAllConnections();
       await cp?.close();
       await store?.close();
     },
   };
+}
+
+/** Listens; resolves with the port bound. */
+function listenOn(server: Server, at: { port: number; host: string; reusePort?: boolean }): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(at, () => {
+      server.off("error", reject);
+      const addr = server.address();
+      resolve(typeof addr === "object" && addr ? addr.port : at.port);
+    });
+  });
+}
+
+/**
+ * Front "threads": every runtime thread joins the main server's port; then the main server stops
+ * accepting (connections it has open finish there) and `inner`, on a loopback port of its own, takes
+ * what the threads hand over. Where the threads cannot listen (no reusePort) the main server stays.
+ */
+async function takeOver(server: Server, inner: Server, pool: RuntimePool, port: number, opts: EdgeNodeOptions): Promise<void> {
+  const innerPort = await listenOn(inner, { port: 0, host: "127.0.0.1" });
+  try {
+    await pool.listen({ host: opts.host, port, forward: `http://127.0.0.1:${innerPort}` });
+  } catch (err) {
+    opts.say(`the runtime threads could not listen on port ${port} (${(err as Error).message}); the main thread serves it alone`);
+    return;
+  }
+  server.close();
 }

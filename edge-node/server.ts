@@ -1,5 +1,6 @@
-// The edge node's HTTP server: routes each request by host and path to an app, picks the version
-// of the app's active set that serves it, and lets the runtime pool serve it; answers 404 when no
+// The edge node's HTTP server on the main thread: routes each request by host and path to an app, picks
+// the version of the app's active set that serves it, and lets the runtime pool serve it (the runtime
+// threads' own listeners serve most app traffic themselves and hand the rest here: node.ts); answers 404 when no
 // route matches, 503 with Retry-After while the node is still starting (so never a 404 for a route on
 // its way); `/_outpost/health` reports the node (`starting`: why, or null), `/_outpost/metrics` its per-app metrics in
 // Prometheus text format, `/_outpost/logs?app=` streams an app's log lines and `/_outpost/events`
@@ -42,7 +43,8 @@ export interface EdgeServerOptions {
   status?(): Record<string, unknown>;
 }
 
-export function createEdgeServer(opts: EdgeServerOptions): Server {
+/** The node's request handler: what createEdgeServer serves, for a second server of the same node. */
+export function createEdgeHandler(opts: EdgeServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { registry, region } = opts;
   const metrics = opts.metrics ?? new NodeMetrics({ region });
   const log: LogSink = opts.log ?? ((line) => opts.logs?.publish(line));
@@ -100,5 +102,9 @@ export function createEdgeServer(opts: EdgeServerOptions): Server {
       deployment.inflight--;
     }
   };
-  return createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, (req, res) => void handler(req, res));
+  return (req, res) => void handler(req, res);
+}
+
+export function createEdgeServer(opts: EdgeServerOptions): Server {
+  return createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, createEdgeHandler(opts));
 }

@@ -19,6 +19,7 @@ import { CpuExceeded, type CpuMeter } from "./pool/cpu-meter.ts";
 import type { IdleInstances } from "./pool/idle-instances.ts";
 import { beforeWallLimit, nearMemoryLimit } from "./run-limits.ts";
 import { warmupRequest } from "./warmup.ts";
+import { MARK, type RequestTrace } from "./request-trace.ts";
 
 /** The app (runtime/app-spec.ts) and the backends this thread gives it. */
 export interface AppOptions extends AppSpecInput {
@@ -181,8 +182,8 @@ export class ComponentApp {
   }
 
   /** Serves one HTTP request through the component. Never throws; errors become responses. */
-  serve(req: IncomingMessage, res: ServerResponse, requestId: string = randomUUID(), seq?: number): Promise<ServeInfo> {
-    const p = this.#serve(req, res, requestId, seq ?? ++lastSeq);
+  serve(req: IncomingMessage, res: ServerResponse, requestId: string = randomUUID(), seq?: number, trace?: RequestTrace): Promise<ServeInfo> {
+    const p = this.#serve(req, res, requestId, seq ?? ++lastSeq, trace);
     this.#inflight.add(p);
     void p.finally(() => this.#inflight.delete(p));
     return p;
@@ -200,7 +201,7 @@ export class ComponentApp {
     this.#opts.onLog({ ts: Date.now(), app: this.name, version: this.#opts.version, requestId, level, source: "host", message });
   }
 
-  async #serve(req: IncomingMessage, res: ServerResponse, requestId: string, seq: number): Promise<ServeInfo> {
+  async #serve(req: IncomingMessage, res: ServerResponse, requestId: string, seq: number, trace?: RequestTrace): Promise<ServeInfo> {
     this.stats.requests++;
     const fail = (status: number, message: string, limit?: ServeInfo["limit"]): ServeInfo => {
       hostError(res, status, message, requestId, limit);
@@ -219,11 +220,13 @@ export class ComponentApp {
       return fail(500, "could not start an instance of this app");
     }
     const { inst, coldStartMs } = acquired;
-    const state = responder(res, { maxBodyBytes: this.limits.maxResponseBodyBytes, extraHeaders: [["x-outpost-request-id", requestId]] });
+    const state = responder(res, { maxBodyBytes: this.limits.maxResponseBodyBytes, extraHeaders: [["x-outpost-request-id", requestId]], onHead: trace && (() => trace.mark(MARK.head)) });
     const request = toIncomingRequest(req, { scheme: "http", maxBodyBytes: this.limits.maxRequestBodyBytes });
     const account = this.#opts.meter ? { seq, budgetMs: this.limits.cpuMs, usedMs: 0, exceeded: false } : null;
+    trace?.mark(MARK.called);
     const run = inst.handle(requestId, request, state.outparam, account).then(() => "done" as const, (err: unknown) => err);
     const outcome = await beforeWallLimit(run, this.limits.wallMs);
+    trace?.mark(MARK.returned);
     if (outcome === "timeout") {
       inst.broken = true; // still suspended inside the guest: never reuse it
       this.#log(requestId, "error", `exceeded the wall-time limit of ${this.limits.wallMs} ms (limits.wall_ms)`);

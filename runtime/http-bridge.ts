@@ -44,7 +44,7 @@ export interface ResponseState {
 }
 
 /** A response-outparam wired to `res`. Body bytes over `maxBodyBytes` abort the response. */
-export function responder(res: ServerResponse, opts: { maxBodyBytes: number; extraHeaders?: Array<[string, string]> }): ResponseState {
+export function responder(res: ServerResponse, opts: { maxBodyBytes: number; extraHeaders?: Array<[string, string]>; onHead?: () => void }): ResponseState {
   let settle!: (v: { sent: boolean; error?: string }) => void;
   const finished = new Promise<{ sent: boolean; error?: string }>((r) => (settle = r));
   let progress: "none" | "head" | "done" = "none";
@@ -55,6 +55,7 @@ export function responder(res: ServerResponse, opts: { maxBodyBytes: number; ext
     }
     const response: OutgoingResponse = result.val;
     progress = "head";
+    opts.onHead?.();
     const headers = response.headers().toHost();
     for (const h of opts.extraHeaders ?? []) headers.push(h);
     res.writeHead(response.statusCode(), headers.flat());

@@ -33,7 +33,11 @@ export interface LoadResult {
   durationMs: number;
   responses: number;
   non200: number;
+  /** Every answer that was not a 200, counted by status ("503": 2). */
+  non200ByStatus: Record<string, number>;
   errors: number;
+  /** Every failed request (no answer), counted by its error's message. */
+  errorsByMessage: Record<string, number>;
   requestsPerSecond: number;
   latenciesMs: number[];
 }
@@ -63,6 +67,8 @@ export async function loadLoop(origin: string, request: string | LoadRequest, op
     let non200 = 0;
     let errors = 0;
     let lastError = "";
+    const byStatus: Record<string, number> = {};
+    const byMessage: Record<string, number> = {};
     const start = performance.now();
     const deadline = start + ms;
     await Promise.all(Array.from({ length: opts.concurrency }, async () => {
@@ -72,15 +78,19 @@ export async function loadLoop(origin: string, request: string | LoadRequest, op
           const { statusCode, body } = await pool.request(req);
           await body.arrayBuffer();
           latencies.push(performance.now() - t0);
-          if (statusCode !== 200) non200++;
+          if (statusCode !== 200) {
+            non200++;
+            byStatus[statusCode] = (byStatus[statusCode] ?? 0) + 1;
+          }
         } catch (err) {
           errors++;
           lastError = (err as Error).message;
+          byMessage[lastError] = (byMessage[lastError] ?? 0) + 1;
         }
       }
     }));
     if (errors > MAX_ERRORS) throw new Error(`load loop: more than ${MAX_ERRORS} failed requests to ${origin}${spec.path.slice(0, 60)} (last: ${lastError})`);
-    return { latencies, non200, errors, elapsed: performance.now() - start };
+    return { latencies, non200, errors, byStatus, byMessage, elapsed: performance.now() - start };
   };
   try {
     if (opts.warmupMs > 0) await run(opts.warmupMs);
@@ -90,7 +100,9 @@ export async function loadLoop(origin: string, request: string | LoadRequest, op
       durationMs: r.elapsed,
       responses: r.latencies.length,
       non200: r.non200,
+      non200ByStatus: r.byStatus,
       errors: r.errors,
+      errorsByMessage: r.byMessage,
       requestsPerSecond: (r.latencies.length / r.elapsed) * 1000,
       latenciesMs: r.latencies,
     };

@@ -3,7 +3,7 @@
 import { describeMachine, type MachineInfo } from "../lib/machine.ts";
 import { markdownTable } from "../lib/markdown.ts";
 import type { PeersOptions, SystemId, WorkloadId } from "./options.ts";
-import type { RawResults } from "./run.ts";
+import { describeBad, type RawResults } from "./run.ts";
 import { SYSTEM_LABELS } from "./systems.ts";
 import { WORKLOADS } from "./workloads/index.ts";
 
@@ -109,7 +109,7 @@ export function renderMarkdown(report: PeersReport): string {
   const bad = report.raw.load.filter((r) => r.non200 + r.errors > 0);
   if (bad.length) {
     out.push("", "Answers other than 200 (not counted in req/s):");
-    for (const r of bad) out.push(`- ${r.system} / ${r.workload} / c${r.concurrency} / round ${r.round + 1}: ${r.non200} non-200, ${r.errors} failed of ${r.responses + r.errors}`);
+    for (const r of bad) out.push(`- ${r.system} / ${r.workload} / c${r.concurrency} / round ${r.round + 1}: ${r.non200} non-200, ${r.errors} failed of ${r.responses + r.errors}: ${describeBad(r.non200ByStatus, r.errorsByMessage)}`);
   }
   if (report.skipped.length) {
     out.push("", "Skipped:");

@@ -13,10 +13,17 @@ import type { PeersOptions, SystemId, WorkloadId } from "./options.ts";
 import { prepare, type Preparation } from "./systems.ts";
 import { WORKLOADS, type RequestSpec } from "./workloads/index.ts";
 
+/** "2× 503, 1× other side closed": every answer that was not a 200, by status, then every failure by message. */
+export function describeBad(byStatus: Record<string, number> = {}, byMessage: Record<string, number> = {}): string {
+  return [...Object.entries(byStatus).map(([s, n]) => `${n}× ${s}`), ...Object.entries(byMessage).map(([m, n]) => `${n}× failed: ${m.slice(0, 80)}`)].join(", ");
+}
+
 export interface ColdSample { system: SystemId; round: number; ms: number }
 export interface LoadSample {
   system: SystemId; workload: WorkloadId; concurrency: number; round: number;
   requestsPerSecond: number; p50: number; p99: number; responses: number; non200: number; errors: number; durationMs: number;
+  /** The non-200 answers by status, and the failed requests by error message. */
+  non200ByStatus?: Record<string, number>; errorsByMessage?: Record<string, number>;
 }
 export interface Skip { system: SystemId | "all"; workload: WorkloadId | "cold-start" | "all"; reason: string }
 /** A workload that does not apply to a system by design (kv for the peers): shown as `reason`, not a failure. */
@@ -86,8 +93,8 @@ async function loadRounds(ctx: Ctx, id: WorkloadId, spec: RequestSpec, running: 
           const r = await loadLoop(run.origin, spec, { concurrency, durationMs: opts.durationMs, warmupMs: opts.warmupMs });
           const s = summarize(r.latenciesMs);
           const ok = r.responses - r.non200;
-          results.load.push({ system, workload: id, concurrency, round, requestsPerSecond: (ok / r.durationMs) * 1000, p50: s.p50, p99: s.p99, responses: r.responses, non200: r.non200, errors: r.errors, durationMs: r.durationMs });
-          const bad = r.non200 + r.errors ? ` (${r.non200} non-200, ${r.errors} errors)` : "";
+          results.load.push({ system, workload: id, concurrency, round, requestsPerSecond: (ok / r.durationMs) * 1000, p50: s.p50, p99: s.p99, responses: r.responses, non200: r.non200, errors: r.errors, durationMs: r.durationMs, non200ByStatus: r.non200ByStatus, errorsByMessage: r.errorsByMessage });
+          const bad = r.non200 + r.errors ? ` (${describeBad(r.non200ByStatus, r.errorsByMessage)})` : "";
           progress(`  r${round + 1} c${concurrency} ${system}: ${fmt((ok / r.durationMs) * 1000)} req/s, p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms${bad}`);
         } catch (err) {
           ctx.skip(system, id, `load run failed at concurrency ${concurrency}: ${(err as Error).message.slice(0, 300)}\n${run.output().slice(-500)}`);

@@ -19,7 +19,7 @@ import type { LogSink } from "../../core/logs/line.ts";
 import { overrun } from "./cpu-meter.ts";
 import { Exchange } from "./exchange.ts";
 import { PoolEvent } from "./pool-event.ts";
-import type { PostedApp, KvModuleSpec, KvWrite, WorkerAppStats } from "./protocol.ts";
+import type { FrontApp, FrontListen, PostedApp, KvModuleSpec, KvWrite, ServedRecord, WorkerAppStats } from "./protocol.ts";
 import { RuntimeThread } from "./thread.ts";
 import { Interrupter } from "./interrupter.ts";
 
@@ -55,6 +55,8 @@ export interface PoolOptions {
   kv?: KvModuleSpec & { write(w: KvWrite): Promise<void> };
   /** Where guests' queue sends go (their Err is its error text); without it they fail (QUEUES_UNAVAILABLE). */
   queue?: QueueSender;
+  /** Requests the threads' own listeners served (`listen`), in batches: for the node's metrics. */
+  onServed?(records: ServedRecord[]): void;
 }
 
 /** An app version to deploy (runtime/app-spec.ts) with its component's bytes. */
@@ -86,7 +88,7 @@ export interface PoolApp {
 
 export class RuntimePool {
   readonly threads: RuntimeThread[] = [];
-  #opts: Required<Omit<PoolOptions, "threads" | "onEvict" | "kv" | "queue">> & Pick<PoolOptions, "onEvict" | "kv" | "queue"> & { threads: number };
+  #opts: Required<Omit<PoolOptions, "threads" | "onEvict" | "kv" | "queue" | "onServed">> & Pick<PoolOptions, "onEvict" | "kv" | "queue" | "onServed"> & { threads: number };
   #apps = new Map<string, PoolApp>();
   #modules: LRUCache<string, { size: number }>;
   #watchdog: NodeJS.Timeout | undefined;
@@ -95,6 +97,9 @@ export class RuntimePool {
   #interrupter: Interrupter | null = null;
   /** Threads replaced after a guest was cut short on them, finishing what they hold. */
   #retired = new Set<RuntimeThread>();
+  /** Where the threads' own listeners are (`listen`), and what they route. */
+  #front: FrontListen | null = null;
+  #frontApps: FrontApp[] = [];
   /** Counts threads stopped by the watchdog (cut short or terminated) and crashes, for metrics. */
   restarts = 0;
 
@@ -110,6 +115,7 @@ export class RuntimePool {
       onEvict: opts.onEvict,
       kv: opts.kv,
       queue: opts.queue,
+      onServed: opts.onServed,
     };
     this.#modules = new LRUCache<string, { size: number }>({
       maxSize: this.#opts.moduleBytes,
@@ -168,13 +174,15 @@ export class RuntimePool {
   }
 
   #spawn(index: number): RuntimeThread {
-    return new RuntimeThread(index, {
+    const t = new RuntimeThread(index, {
       idleBytes: this.#opts.idleBytesPerThread,
       cacheDir: this.#opts.cacheDir,
       kv: this.#opts.kv && { module: this.#opts.kv.module, options: this.#opts.kv.options },
       onKvWrite: this.#opts.kv && ((w) => this.#opts.kv!.write(w)),
       onQueueSend: this.#opts.queue && ((queue, messages) => this.#opts.queue!.send(queue, messages)),
       onLog: (m) => this.#opts.onLog(m.line),
+      onWant: (thread, key) => this.#want(thread, key),
+      onServed: this.#opts.onServed,
       onExit: (t) => {
         this.#retired.delete(t);
         if (this.#closing || t.retired) return;
@@ -185,6 +193,51 @@ export class RuntimePool {
         this.#opts.onLog({ ts: Date.now(), app: "-", level: "warn", source: "host", message: `runtime thread ${index} ${why}; respawned` });
       },
     });
+    // A thread that replaces one listens where the others do.
+    const front = this.#front;
+    if (front) {
+      void t.ready.then(() => this.#listenOn(t, front)).catch((err: Error) => {
+        this.#opts.onLog({ ts: Date.now(), app: "-", level: "error", source: "host", message: `runtime thread ${index} could not listen on port ${front.port}: ${err.message}` });
+      });
+    }
+    return t;
+  }
+
+  #listenOn(t: RuntimeThread, front: FrontListen): Promise<void> {
+    t.post({ t: "front.routes", apps: this.#frontApps });
+    return t.listen(front);
+  }
+
+  /**
+   * Every thread listens on `host:port` too (reusePort: the kernel spreads connections over them) and
+   * serves what its route table (`setRoutes`) matches itself; the rest goes to `forward`. Resolves
+   * once every thread listens; rejects when one cannot (e.g. no reusePort on this system).
+   */
+  async listen(front: FrontListen): Promise<void> {
+    this.#front = front;
+    await Promise.all(this.threads.map(async (t) => {
+      await t.ready;
+      await this.#listenOn(t, front);
+    }));
+  }
+
+  /** What the threads' own listeners route: each app's routes and versions (replaces the table). */
+  setRoutes(apps: FrontApp[]): void {
+    this.#frontApps = apps;
+    if (!this.#front) return;
+    for (const t of this.threads) t.post({ t: "front.routes", apps });
+  }
+
+  /** A thread's listener routed a request to a version it has not loaded: load it there. */
+  #want(t: RuntimeThread, key: string): void {
+    const fail = (message: string) => t.post({ t: "want.failed", key, message });
+    const app = this.#apps.get(key);
+    if (!app) return fail(`app version ${key} is not deployed on this node`);
+    void (async () => {
+      const err = await (this.#revive(app) ?? null);
+      if (err) return fail(`could not compile the app again after its modules were evicted: ${err.message}`);
+      await t.load(app.spec, false);
+    })().catch((err: Error) => fail(err.message));
   }
 
   #watch(): void {
@@ -217,6 +270,7 @@ export class RuntimePool {
   #retire(t: RuntimeThread, seq: number): void {
     if (t.retired) return;
     t.retired = true;
+    t.post({ t: "front.close" });
     this.restarts++;
     if (!this.#closing && this.threads[t.index] === t) {
       this.#retired.add(t);
@@ -226,7 +280,8 @@ export class RuntimePool {
     const deadline = Date.now() + RETIRE_DEADLINE_MS;
     const check = () => {
       if (!t.alive) return;
-      if (t.exchanges.size === 0 || Date.now() > deadline) return void t.worker.terminate();
+      // Its own listener's connections count too: they close as they go idle ("front.closed").
+      if ((t.exchanges.size === 0 && !t.frontOpen) || Date.now() > deadline) return void t.worker.terminate();
       setTimeout(check, 50).unref();
     };
     check();

@@ -7,6 +7,7 @@ import type { ServeInfo } from "../../core/limits.ts";
 import type { AppSpec } from "../app-spec.ts";
 import type { AppEvent, EventResult, OutgoingQueueMessage } from "../events.ts";
 import type { LogLine } from "../../core/logs/line.ts";
+import type { Route } from "../../core/config/routes.ts";
 
 export const WINDOW = 1 << 20;
 
@@ -40,6 +41,32 @@ export interface RequestHead {
   hasBody: boolean;
 }
 
+/** What a worker's own listener routes (runtime/pool/front.ts): an app's routes and the versions serving it. */
+export interface FrontApp {
+  name: string;
+  routes: Route[];
+  versions: Array<{ key: string; percent: number }>;
+}
+
+/** Where a worker's own listener is and where it forwards what it does not serve itself. */
+export interface FrontListen {
+  host: string;
+  port: number;
+  /** Origin of the main thread's own server: node endpoints (/_outpost/...) and requests no route in the worker's table matches. */
+  forward: string;
+}
+
+/** One request a worker's own listener served, for the node's metrics. */
+export interface ServedRecord {
+  app: string;
+  status: number;
+  seconds: number;
+  coldStartMs?: number;
+  limit?: ServeInfo["limit"];
+  /** With OUTPOST_TRACE_REQUESTS=1: µs per step (runtime/request-trace.ts). */
+  steps?: number[];
+}
+
 export type ToWorker =
   | { t: "load"; spec: PostedApp; warm: boolean }
   | { t: "unload"; key: string }
@@ -53,7 +80,15 @@ export type ToWorker =
   /** Runs an event; `id` shares the exchanges' numbering (the CPU watchdog reports it). */
   | { t: "event"; id: number; key: string; requestId: string; event: AppEvent }
   /** The main thread's answer to a guest's queue send (`error`: the text the guest gets as Err). */
-  | { t: "queue.done"; id: number; error?: string };
+  | { t: "queue.done"; id: number; error?: string }
+  /** Listen on the node's port too (reusePort: the kernel spreads connections over the threads). */
+  | { t: "front.listen"; listen: FrontListen }
+  /** The routes the thread's listener serves (replaces the previous table). */
+  | { t: "front.routes"; apps: FrontApp[] }
+  /** Stop accepting connections and close them as they go idle (the thread is retired); answered by "front.closed". */
+  | { t: "front.close" }
+  /** A version this thread asked for ("want") cannot be loaded. */
+  | { t: "want.failed"; key: string; message: string };
 
 export interface WorkerAppStats {
   key: string;
@@ -83,4 +118,11 @@ export type FromWorker =
   | { t: "kv"; id: number; write: KvWrite }
   | { t: "event.done"; id: number; result: EventResult }
   /** A guest's queue send on a worker thread, for the main thread's QueueSender. */
-  | { t: "queue"; id: number; queue: string; messages: OutgoingQueueMessage[] };
+  | { t: "queue"; id: number; queue: string; messages: OutgoingQueueMessage[] }
+  | { t: "front.listening"; error?: string }
+  /** The thread's listener has closed its last connection (after "front.close"). */
+  | { t: "front.closed" }
+  /** The thread's listener routed a request to a version it has not loaded: load it here. */
+  | { t: "want"; key: string }
+  /** Requests the thread's listener served since the last batch (sent every 100 ms, and before any stats). */
+  | { t: "served.batch"; records: ServedRecord[] };

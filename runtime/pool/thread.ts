@@ -7,7 +7,7 @@ import type { OutgoingQueueMessage } from "../events.ts";
 import { QUEUES_UNAVAILABLE } from "../host/outpost.ts";
 import { METER_SLOTS } from "./cpu-meter.ts";
 import { Interrupter } from "./interrupter.ts";
-import type { PostedApp, FromWorker, KvModuleSpec, KvWrite, ToWorker, WorkerAppStats } from "./protocol.ts";
+import type { PostedApp, FromWorker, FrontListen, KvModuleSpec, KvWrite, ServedRecord, ToWorker, WorkerAppStats } from "./protocol.ts";
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
@@ -35,9 +35,12 @@ export class RuntimeThread {
   interrupting: number | null = null;
   /** Replaced by a fresh thread after a guest was cut short here: takes no new work, stops once idle. */
   retired = false;
+  /** The thread's own listener (runtime/pool/front.ts) is listening or still has connections open. */
+  frontOpen = false;
   lastStats: { apps: WorkerAppStats[]; rss: number } = { apps: [], rss: 0 };
   #loadWaiters = new Map<string, { resolve(): void; reject(err: Error): void }>();
   #statsWaiters: Array<() => void> = [];
+  #listenWaiter: { resolve(): void; reject(err: Error): void } | null = null;
 
   constructor(index: number, opts: {
     idleBytes: number; cacheDir: string; kv?: KvModuleSpec;
@@ -46,6 +49,10 @@ export class RuntimeThread {
     onKvWrite?(w: KvWrite): Promise<void>;
     /** A guest's queue send from this thread; its outcome (or error text) is posted back. */
     onQueueSend?(queue: string, messages: OutgoingQueueMessage[]): Promise<void>;
+    /** The thread's own listener needs app version `key` loaded here. */
+    onWant?(t: RuntimeThread, key: string): void;
+    /** Requests the thread's own listener served. */
+    onServed?(records: ServedRecord[]): void;
   }) {
     this.index = index;
     const buffer = new SharedArrayBuffer(METER_SLOTS * 8);
@@ -74,6 +81,21 @@ export class RuntimeThread {
           return;
         }
         case "ready": return;
+        case "want": return opts.onWant?.(this, m.key);
+        case "served.batch": return opts.onServed?.(m.records);
+        case "front.closed":
+          this.frontOpen = false;
+          return;
+        case "front.listening": {
+          const w = this.#listenWaiter;
+          this.#listenWaiter = null;
+          if (m.error) w?.reject(new Error(m.error));
+          else {
+            this.frontOpen = true;
+            w?.resolve();
+          }
+          return;
+        }
         case "kv": {
           const write = opts.onKvWrite ? opts.onKvWrite(m.write) : Promise.reject(Object.assign(new Error("KV writes are not available on this node"), { kvError: "unavailable" }));
           write.then(
@@ -102,6 +124,8 @@ export class RuntimeThread {
       for (const w of this.#loadWaiters.values()) w.reject(new Error("the worker thread exited while loading the app"));
       this.#loadWaiters.clear();
       for (const w of this.#statsWaiters.splice(0)) w();
+      this.#listenWaiter?.reject(new Error("the worker thread exited before it listened"));
+      this.#listenWaiter = null;
       opts.onExit(this);
     });
   }
@@ -124,6 +148,14 @@ export class RuntimeThread {
       p.catch(() => undefined);
       this.post({ t: "load", spec, warm });
     }
+    return p;
+  }
+
+  /** Opens the thread's own listener on the node's port (runtime/pool/front.ts). */
+  listen(listen: FrontListen): Promise<void> {
+    if (!this.alive) return Promise.reject(new Error("the worker thread exited before it could listen"));
+    const p = new Promise<void>((resolve, reject) => (this.#listenWaiter = { resolve, reject }));
+    this.post({ t: "front.listen", listen });
     return p;
   }
 

@@ -1,13 +1,15 @@
 // A runtime worker thread: hosts the apps the pool loads on it (components compiled once on the
 // main thread and posted here), serves the requests and runs the events the pool forwards as
-// messages, meters guest CPU time into the shared buffer the pool's watchdog reads, forwards its
-// guests' KV writes and queue sends to the main thread, and reports stats and logs.
+// messages, and the requests of its own listener on the node's port when the pool gives it one
+// (runtime/pool/front.ts), meters guest CPU time into the shared buffer the pool's watchdog reads,
+// forwards its guests' KV writes and queue sends to the main thread, and reports stats and logs.
 import { parentPort, workerData } from "node:worker_threads";
 import { ComponentApp } from "../app.ts";
 import { fromPosted } from "../component.ts";
 import { preloadHttpClient } from "../host/http-outgoing.ts";
 import { CpuMeter, threadId } from "./cpu-meter.ts";
 import { IdleInstances } from "./idle-instances.ts";
+import { WorkerFront } from "./front.ts";
 import { installInterruptHook } from "./self-interrupt.ts";
 import { MessageRequest, MessageResponse } from "./message-http.ts";
 import type { QueueSender } from "../events.ts";
@@ -37,6 +39,28 @@ void preloadHttpClient(); // in the background: the thread is ready before its H
 const idle = new IdleInstances(data.idleBytes);
 const apps = new Map<string, ComponentApp>();
 const loading = new Map<string, Promise<ComponentApp>>();
+/** Versions this thread's listener asked the pool for ("want"), waiting for their "load". */
+const wanted = new Map<string, { promise: Promise<ComponentApp>; resolve(app: ComponentApp): void; reject(err: Error): void }>();
+function appFor(key: string): ComponentApp | Promise<ComponentApp> {
+  const app = apps.get(key) ?? loading.get(key);
+  if (app) return app;
+  let w = wanted.get(key);
+  if (!w) {
+    let resolve!: (app: ComponentApp) => void, reject!: (err: Error) => void;
+    const promise = new Promise<ComponentApp>((res, rej) => { resolve = res; reject = rej; });
+    w = { promise, resolve, reject };
+    wanted.set(key, w);
+    post({ t: "want", key });
+  }
+  return w.promise;
+}
+function settleWant(key: string, app: ComponentApp | Error): void {
+  const w = wanted.get(key);
+  wanted.delete(key);
+  if (app instanceof Error) w?.reject(app);
+  else w?.resolve(app);
+}
+const front = new WorkerFront({ app: appFor, served: (records) => post({ t: "served.batch", records }) });
 const exchanges = new Map<number, { req: MessageRequest; res: MessageResponse }>();
 /** Events running here, by id: their start, for the result of one the CPU watchdog cuts short. */
 const events = new Map<number, number>();
@@ -123,6 +147,7 @@ function serve(m: Extract<ToWorker, { t: "request" }>): void {
  */
 function killed(seq: number): void {
   const limit = `exceeded its CPU limit (limits.cpu_ms) and was stopped`;
+  if (front.killed(seq, `this request ${limit}`)) return;
   if (exchanges.has(seq)) {
     exchanges.delete(seq);
     post({ t: "fail", id: seq, status: 503, message: `this request ${limit}` });
@@ -163,8 +188,8 @@ port.on("message", (m: ToWorker) => {
       const p = load(m.spec, m.warm);
       loading.set(m.spec.key, p);
       p.then(
-        () => post({ t: "loaded", key: m.spec.key, ms: performance.now() - t }),
-        (err: Error) => post({ t: "loaded", key: m.spec.key, ms: performance.now() - t, error: err.message }),
+        (app) => { post({ t: "loaded", key: m.spec.key, ms: performance.now() - t }); settleWant(m.spec.key, app); },
+        (err: Error) => { post({ t: "loaded", key: m.spec.key, ms: performance.now() - t, error: err.message }); settleWant(m.spec.key, err); },
       ).finally(() => loading.delete(m.spec.key));
       return;
     }
@@ -184,10 +209,23 @@ port.on("message", (m: ToWorker) => {
       return;
     }
     case "ack": return exchanges.get(m.id)?.res.ack(m.bytes);
-    case "stats": return post(stats());
+    case "stats":
+      front.flush(); // the records of what it served first: a metrics scrape counts every request answered before it
+      return post(stats());
     case "kv.done": return answered(m.id, m.error && Object.assign(new Error(m.error.message), { kvError: m.error.kvError ?? "unavailable" }));
     case "queue.done": return answered(m.id, m.error === undefined ? undefined : new Error(m.error));
     case "event": return runEvent(m);
+    case "front.listen":
+      front.listen(m.listen).then(() => post({ t: "front.listening" }), (err: Error) => post({ t: "front.listening", error: err.message }));
+      return;
+    case "front.routes": return front.routes(m.apps);
+    case "front.close":
+      void front.close().then(() => {
+        front.flush(); // before the pool stops this thread: what it served last still counts
+        post({ t: "front.closed" });
+      });
+      return;
+    case "want.failed": return settleWant(m.key, new Error(m.message));
   }
 });
 

@@ -39,6 +39,7 @@ export function setup(dir = tempDir("outpost-applier-"), opts: { aheadTtlMs?: nu
       return { key: `${spec.name}@${spec.version}`, loadMs: 1 };
     },
     undeploy(key: string) { undeployed.push(key); },
+    setRoutes() { /* the threads' own listeners: not in these tests */ },
   };
   const registry = new AppRegistry(pool as never);
   const served = new Map(["v1", "v2", "v3", "v4"].map((v) => [sha256Hex(code(v)), code(v)]));

@@ -1,6 +1,6 @@
 // Which app answers a request: every app's routes in one table, most specific pattern first
 // (exact host over wildcard host over any host, then longer paths, exact before prefix).
-import { compareSpecificity, routeMatches, type Route } from "../core/config/routes.ts";
+import { compareSpecificity, routeMatches, type Route } from "./routes.ts";
 
 export class RouteTable {
   #entries: Array<{ route: Route; app: string }> = [];
