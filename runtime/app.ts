@@ -127,7 +127,7 @@ export class ComponentApp {
    * started once the caller has been answered (a deploy acks first; a request arriving before the
    * spare is ready instantiates its own).
    */
-  async warm(opts: { throwaway?: boolean; spares?: "now" | "later" } = {}): Promise<void> {
+  async warm(opts: { throwaway?: boolean; spares?: "now" | "later" | "none" } = {}): Promise<void> {
     if (opts.throwaway !== false) {
       const inst = await this.#newInstance();
       inst.warming = true;
@@ -136,6 +136,7 @@ export class ComponentApp {
       this.#live--;
       this.#updateGauges();
     }
+    if (opts.spares === "none") return; // the first request instantiates its own; spares are kept from then on
     if (opts.spares === "later") setImmediate(() => void this.#refill().catch(() => undefined)); // a request instantiates its own and reports why
     else await this.#refill();
   }

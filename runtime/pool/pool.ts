@@ -205,7 +205,24 @@ export class RuntimePool {
 
   #listenOn(t: RuntimeThread, front: FrontListen): Promise<void> {
     t.post({ t: "front.routes", apps: this.#frontApps });
+    this.#loadAhead(t);
     return t.listen(front);
+  }
+
+  /**
+   * Loads every routed version on `t` in the background, warmed but with no spare instance: the
+   * kernel may give any thread a connection for any app, and a first request on a thread that has not
+   * seen the app would otherwise wait for the load and V8's lazy compilation there (hundreds of ms
+   * under a burst). Instances are made only where requests come.
+   */
+  #loadAhead(t: RuntimeThread): void {
+    for (const a of this.#frontApps) {
+      for (const v of a.versions) {
+        const app = this.#apps.get(v.key);
+        if (!app || app.evicted || t.loaded.has(v.key) || !t.alive || t.retired) continue;
+        t.load(app.spec, "ahead").catch(() => undefined); // a request there loads it again and reports why
+      }
+    }
   }
 
   /**
@@ -225,7 +242,10 @@ export class RuntimePool {
   setRoutes(apps: FrontApp[]): void {
     this.#frontApps = apps;
     if (!this.#front) return;
-    for (const t of this.threads) t.post({ t: "front.routes", apps });
+    for (const t of this.threads) {
+      t.post({ t: "front.routes", apps });
+      this.#loadAhead(t);
+    }
   }
 
   /** A thread's listener routed a request to a version it has not loaded: load it there. */
@@ -236,7 +256,7 @@ export class RuntimePool {
     void (async () => {
       const err = await (this.#revive(app) ?? null);
       if (err) return fail(`could not compile the app again after its modules were evicted: ${err.message}`);
-      await t.load(app.spec, false);
+      await t.load(app.spec, "first-use");
     })().catch((err: Error) => fail(err.message));
   }
 
@@ -303,7 +323,7 @@ export class RuntimePool {
     const home = this.#homeFor(d.name, compiled);
     const t = performance.now();
     await this.threads[home].ready;
-    await this.threads[home].load(spec, true);
+    await this.threads[home].load(spec, "deploy");
     const app: PoolApp = { key, spec, home, loadMs: performance.now() - t, compiled, cold: null, evicted: false, reread: d.reread };
     this.#apps.set(key, app);
     this.#modules.set(compiled, { size: component.ownBytes });
@@ -357,7 +377,7 @@ export class RuntimePool {
       const thread = this.#pick(app);
       await thread.ready;
       // A thread that has not served this app yet loads it first (posting the compiled modules).
-      await thread.load(app.spec, false);
+      await thread.load(app.spec, "first-use");
       ex.run(thread, key);
     };
     const giveUp = () => {
@@ -386,7 +406,7 @@ export class RuntimePool {
     try {
       const thread = this.#pick(app);
       await thread.ready;
-      await thread.load(app.spec, false);
+      await thread.load(app.spec, "first-use");
       run.run(thread, key, ev, requestId);
     } catch (err) {
       return run.fail(`could not load the app on a runtime thread: ${(err as Error).message}`);

@@ -67,8 +67,15 @@ export interface ServedRecord {
   steps?: number[];
 }
 
+/**
+ * How a thread loads an app version: "deploy" (its home thread: throwaway warm-up, spares made after
+ * the ack), "ahead" (every other thread of a node whose threads own listeners, in the background:
+ * warm-up, no spare until a request needs one), "first-use" (a request is waiting: spares now).
+ */
+export type LoadMode = "deploy" | "ahead" | "first-use";
+
 export type ToWorker =
-  | { t: "load"; spec: PostedApp; warm: boolean }
+  | { t: "load"; spec: PostedApp; mode: LoadMode }
   | { t: "unload"; key: string }
   | { t: "request"; id: number; key: string; requestId: string; head: RequestHead }
   | { t: "body"; id: number; chunk: Uint8Array }

@@ -7,7 +7,7 @@ import type { OutgoingQueueMessage } from "../events.ts";
 import { QUEUES_UNAVAILABLE } from "../host/outpost.ts";
 import { METER_SLOTS } from "./cpu-meter.ts";
 import { Interrupter } from "./interrupter.ts";
-import type { PostedApp, FromWorker, FrontListen, KvModuleSpec, KvWrite, ServedRecord, ToWorker, WorkerAppStats } from "./protocol.ts";
+import type { LoadMode, PostedApp, FromWorker, FrontListen, KvModuleSpec, KvWrite, ServedRecord, ToWorker, WorkerAppStats } from "./protocol.ts";
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
@@ -138,7 +138,7 @@ export class RuntimeThread {
   }
 
   /** Loads (and warms) an app version on this thread once; later calls share the same promise. */
-  load(spec: PostedApp, warm: boolean): Promise<void> {
+  load(spec: PostedApp, mode: LoadMode): Promise<void> {
     // A dead thread would never answer (post drops the message): fail instead of hanging the caller.
     if (!this.alive) return Promise.reject(new Error("the worker thread exited before it could load the app"));
     let p = this.loaded.get(spec.key);
@@ -146,7 +146,7 @@ export class RuntimeThread {
       p = new Promise<void>((resolve, reject) => this.#loadWaiters.set(spec.key, { resolve, reject }));
       this.loaded.set(spec.key, p);
       p.catch(() => undefined);
-      this.post({ t: "load", spec, warm });
+      this.post({ t: "load", spec, mode });
     }
     return p;
   }

@@ -14,7 +14,7 @@ import { installInterruptHook } from "./self-interrupt.ts";
 import { MessageRequest, MessageResponse } from "./message-http.ts";
 import type { QueueSender } from "../events.ts";
 import type { KvBackend } from "../host/outpost.ts";
-import type { PostedApp, FromWorker, KvModuleSpec, KvWrite, ToWorker } from "./protocol.ts";
+import type { LoadMode, PostedApp, FromWorker, KvModuleSpec, KvWrite, ToWorker } from "./protocol.ts";
 
 export interface WorkerData {
   meter: SharedArrayBuffer;
@@ -102,7 +102,7 @@ const kv = await kvBackend(data.kv);
 // Queue sends always go to the main thread: it has the pool's QueueSender, or refuses them.
 const queue: QueueSender = { send: (name, messages) => askMain((id) => ({ t: "queue", id, queue: name, messages })) };
 
-async function load(spec: PostedApp, warm: boolean): Promise<ComponentApp> {
+async function load(spec: PostedApp, mode: LoadMode): Promise<ComponentApp> {
   const { key: _key, component: posted, ...appSpec } = spec;
   const component = await fromPosted(posted);
   const app = new ComponentApp(component, {
@@ -115,9 +115,11 @@ async function load(spec: PostedApp, warm: boolean): Promise<ComponentApp> {
     idle,
   });
   const id = spec.component.warmKey;
-  // A deploy (warm) runs the throwaway warm-up unless this thread already warmed the same code, and is
-  // answered before its spare is instantiated: the ack does not wait for it.
-  await app.warm({ throwaway: warm && !warmed.has(id), spares: warm ? "later" : "now" });
+  // A deploy runs the throwaway warm-up unless this thread already warmed the same code, and is
+  // answered before its spare is instantiated: the ack does not wait for it. A load ahead warms too
+  // but keeps no spare (memory only where requests come); a request waiting gets its spare now.
+  const warm = mode !== "first-use";
+  await app.warm({ throwaway: warm && !warmed.has(id), spares: mode === "deploy" ? "later" : mode === "ahead" ? "none" : "now" });
   if (warm) warmed.add(id);
   apps.set(spec.key, app);
   return app;
@@ -185,7 +187,7 @@ port.on("message", (m: ToWorker) => {
     case "load": {
       if (apps.has(m.spec.key) || loading.has(m.spec.key)) { post({ t: "loaded", key: m.spec.key, ms: 0 }); return; }
       const t = performance.now();
-      const p = load(m.spec, m.warm);
+      const p = load(m.spec, m.mode);
       loading.set(m.spec.key, p);
       p.then(
         (app) => { post({ t: "loaded", key: m.spec.key, ms: performance.now() - t }); settleWant(m.spec.key, app); },

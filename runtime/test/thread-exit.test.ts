@@ -21,7 +21,7 @@ test("load on a thread whose worker exited rejects instead of hanging", async ()
     // Never posted: a dead thread is asked nothing, so the spec's other fields do not matter here.
     const spec = { key: "app@v1" } as PostedApp;
     const outcome = await Promise.race([
-      thread.load(spec, false).then(() => "loaded", (err: Error) => err.message),
+      thread.load(spec, "first-use").then(() => "loaded", (err: Error) => err.message),
       new Promise<string>((r) => setTimeout(() => r("still waiting after 10 s"), 10_000)),
     ]);
     assert.match(outcome, /exited before it could load/);
