@@ -196,7 +196,8 @@ export class RuntimePool {
     // A thread that replaces one listens where the others do.
     const front = this.#front;
     if (front) {
-      void t.ready.then(() => this.#listenOn(t, front)).catch((err: Error) => {
+      t.listening = t.ready.then(() => this.#listenOn(t, front));
+      t.listening.catch((err: Error) => {
         this.#opts.onLog({ ts: Date.now(), app: "-", level: "error", source: "host", message: `runtime thread ${index} could not listen on port ${front.port}: ${err.message}` });
       });
     }
@@ -205,8 +206,9 @@ export class RuntimePool {
 
   #listenOn(t: RuntimeThread, front: FrontListen): Promise<void> {
     t.post({ t: "front.routes", apps: this.#frontApps });
-    this.#loadAhead(t);
-    return t.listen(front);
+    const listening = t.listen(front);
+    this.#loadAhead(t); // after the listen: a thread serves (loading on demand) before its loads ahead are done
+    return listening;
   }
 
   /**
@@ -233,8 +235,8 @@ export class RuntimePool {
   async listen(front: FrontListen): Promise<void> {
     this.#front = front;
     await Promise.all(this.threads.map(async (t) => {
-      await t.ready;
-      await this.#listenOn(t, front);
+      t.listening = t.ready.then(() => this.#listenOn(t, front));
+      await t.listening;
     }));
   }
 
@@ -290,12 +292,16 @@ export class RuntimePool {
   #retire(t: RuntimeThread, seq: number): void {
     if (t.retired) return;
     t.retired = true;
-    t.post({ t: "front.close" });
     this.restarts++;
+    let handOver: Promise<unknown> = Promise.resolve();
     if (!this.#closing && this.threads[t.index] === t) {
       this.#retired.add(t);
-      this.threads[t.index] = this.#spawn(t.index);
+      const fresh = this.#spawn(t.index);
+      this.threads[t.index] = fresh;
+      handOver = fresh.listening ?? handOver;
     }
+    // Its listener stays open until the fresh thread listens: the port never refuses a connection.
+    void handOver.catch(() => undefined).then(() => t.post({ t: "front.close" }));
     this.#opts.onLog({ ts: Date.now(), app: "-", level: "warn", source: "host", message: `runtime thread ${t.index}: request ${seq} was stopped at its CPU limit; the thread is replaced once its other requests finish` });
     const deadline = Date.now() + RETIRE_DEADLINE_MS;
     const check = () => {

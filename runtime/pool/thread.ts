@@ -37,6 +37,8 @@ export class RuntimeThread {
   retired = false;
   /** The thread's own listener (runtime/pool/front.ts) is listening or still has connections open. */
   frontOpen = false;
+  /** Settles when the thread's own listener listens (set when the pool gives it one). */
+  listening: Promise<void> | null = null;
   lastStats: { apps: WorkerAppStats[]; rss: number } = { apps: [], rss: 0 };
   #loadWaiters = new Map<string, { resolve(): void; reject(err: Error): void }>();
   #statsWaiters: Array<() => void> = [];
