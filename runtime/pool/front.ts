@@ -70,19 +70,23 @@ export class WorkerFront {
   /**
    * Stops accepting connections without resetting any: the loop first turns once more, so connections
    * the kernel queued for this thread while it was busy are accepted (closing a reusePort listener
-   * resets the ones still queued); then each connection ends after its next response (`Connection:
-   * close`) or when its keep-alive timeout passes (closing idle ones now would race requests already
+   * resets the ones still queued); then, with the listener closed, each connection ends after its
+   * next response (`Connection: close`: its client reconnects, to another thread) or when its
+   * keep-alive timeout passes (closing idle ones now would race requests already
    * on their way). Resolves once every connection is closed.
    */
   close(): Promise<void> {
     const server = this.#server;
     this.#server = null;
     if (!server) return Promise.resolve();
-    this.#closing = true;
     return new Promise<void>((resolve) => {
       // net.Server's close, not http.Server's: that one also closes "idle" connections, which include
       // ones just accepted whose request bytes have not been read yet (they would be reset).
-      setImmediate(() => setImmediate(() => NetServer.prototype.close.call(server, () => resolve())));
+      setImmediate(() => setImmediate(() => {
+        NetServer.prototype.close.call(server, () => resolve());
+        // Only now: a client told to reconnect earlier could land on this listener's queue, reset at its close.
+        this.#closing = true;
+      }));
     });
   }
 
