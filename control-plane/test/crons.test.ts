@@ -119,7 +119,8 @@ test("jobs follow deployments: other crons, failing runs recorded, rollback, del
   await until(() => cp.events.firings.forApp("failover", 100).some((f) => f.state === "error"), 5000, "the error recorded");
   const failed = cp.events.firings.forApp("failover", 100).find((f) => f.state === "error")!;
   assert.equal([failed.region, failed.error, failed.ms], ["c-picky", "scheduled() threw", 4]);
-  assert.ok(cp.lines.some((l) => l.includes("cron */2 * * * * * failed on c-picky after 4 ms: scheduled() threw")));
+  // The line is written after the firing is recorded: wait for it rather than race it.
+  await until(() => cp.lines.some((l) => l.includes("cron */2 * * * * * failed on c-picky after 4 ms: scheduled() threw")), 5000, "the failure logged");
   fail = false;
 
   const back = await call(cp.url, "POST", "/v1/apps/failover/rollback", { json: { version: 1, wait: true } });
