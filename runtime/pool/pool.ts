@@ -2,7 +2,7 @@
 // the threads that need it, sends an app's requests to its home thread while that keeps up and
 // spills to the least busy thread under load, and stops runaway guests: a watchdog reads each
 // thread's CPU meter and cuts short a guest that overran its request's CPU budget without stopping
-// its thread (runtime/pool/interrupter.ts); that thread is then retired: a fresh one takes its place,
+// its thread (runtime/pool/watchdog.ts); that thread is then retired: a fresh one takes its place,
 // and it stops once the requests it holds are done. Where cutting short is not possible the thread is
 // terminated, respawned, and the other requests it held are replayed elsewhere when possible.
 // Scheduled and queue events run on the same threads (never replayed); guests' queue sends come
@@ -16,17 +16,14 @@ import type { AppEvent, EventResult, QueueSender } from "../events.ts";
 import { LRUCache } from "lru-cache";
 import { compileForThreads, compiledKey, forgetCompiled, recompile } from "../component.ts";
 import type { LogSink } from "../../core/logs/line.ts";
-import { overrun } from "./cpu-meter.ts";
 import { Exchange } from "./exchange.ts";
 import { PoolEvent } from "./pool-event.ts";
 import type { FrontApp, FrontListen, PostedApp, KvModuleSpec, KvWrite, ServedRecord, WorkerAppStats } from "./protocol.ts";
 import { RuntimeThread } from "./thread.ts";
-import { Interrupter } from "./interrupter.ts";
+import { Watchdog } from "./watchdog.ts";
 
 /** A home thread busier than this share of the last 50 ms spills new requests to others. */
 const SPILL_UTILIZATION = 0.6;
-/** A guest not cut short this long after the watchdog asked (stuck outside JS and wasm) has its thread terminated. */
-const INTERRUPT_TIMEOUT_MS = 250;
 /** A retired thread still holding requests after this long is terminated (its requests replayed or failed). */
 const RETIRE_DEADLINE_MS = 60_000;
 
@@ -91,10 +88,9 @@ export class RuntimePool {
   #opts: Required<Omit<PoolOptions, "threads" | "onEvict" | "kv" | "queue" | "onServed">> & Pick<PoolOptions, "onEvict" | "kv" | "queue" | "onServed"> & { threads: number };
   #apps = new Map<string, PoolApp>();
   #modules: LRUCache<string, { size: number }>;
-  #watchdog: NodeJS.Timeout | undefined;
+  #watchdog: Watchdog | undefined;
   #sampler: NodeJS.Timeout | undefined;
   #closing = false;
-  #interrupter: Interrupter | null = null;
   /** Threads replaced after a guest was cut short on them, finishing what they hold. */
   #retired = new Set<RuntimeThread>();
   /** Where the threads' own listeners are (`listen`), and what they route. */
@@ -164,11 +160,13 @@ export class RuntimePool {
   }
 
   async start(): Promise<void> {
-    if (!process.env.OUTPOST_NO_METER) this.#interrupter = new Interrupter();
     for (let i = 0; i < this.#opts.threads; i++) this.threads.push(this.#spawn(i));
     await Promise.all(this.threads.map((t) => t.ready));
-    this.#watchdog = setInterval(() => this.#watch(), 2);
-    this.#watchdog.unref();
+    this.#watchdog = new Watchdog({
+      graceMs: this.#opts.cpuGraceMs,
+      threads: () => [...this.threads, ...this.#retired],
+      cutShort: (t, seq) => this.#retire(t, seq),
+    });
     this.#sampler = setInterval(() => { for (const t of this.threads) t.sampleUtilization(); }, 50);
     this.#sampler.unref();
   }
@@ -196,19 +194,22 @@ export class RuntimePool {
     // A thread that replaces one listens where the others do.
     const front = this.#front;
     if (front) {
-      t.listening = t.ready.then(() => this.#listenOn(t, front));
-      t.listening.catch((err: Error) => {
+      this.#listenOn(t, front).catch((err: Error) => {
         this.#opts.onLog({ ts: Date.now(), app: "-", level: "error", source: "host", message: `runtime thread ${index} could not listen on port ${front.port}: ${err.message}` });
       });
     }
     return t;
   }
 
+  /** Once `t` is ready: its routes, its listener (`t.listening`), then its loads ahead. */
   #listenOn(t: RuntimeThread, front: FrontListen): Promise<void> {
-    t.post({ t: "front.routes", apps: this.#frontApps });
-    const listening = t.listen(front);
-    this.#loadAhead(t); // after the listen: a thread serves (loading on demand) before its loads ahead are done
-    return listening;
+    t.listening = t.ready.then(() => {
+      t.post({ t: "front.routes", apps: this.#frontApps });
+      const listening = t.listen(front);
+      this.#loadAhead(t); // after the listen: a thread serves (loading on demand) before its loads ahead are done
+      return listening;
+    });
+    return t.listening;
   }
 
   /**
@@ -234,10 +235,7 @@ export class RuntimePool {
    */
   async listen(front: FrontListen): Promise<void> {
     this.#front = front;
-    await Promise.all(this.threads.map(async (t) => {
-      t.listening = t.ready.then(() => this.#listenOn(t, front));
-      await t.listening;
-    }));
+    await Promise.all(this.threads.map((t) => this.#listenOn(t, front)));
   }
 
   /** What the threads' own listeners route: each app's routes and versions (replaces the table). */
@@ -260,29 +258,6 @@ export class RuntimePool {
       if (err) return fail(`could not compile the app again after its modules were evicted: ${err.message}`);
       await t.load(app.spec, "first-use");
     })().catch((err: Error) => fail(err.message));
-  }
-
-  #watch(): void {
-    for (const t of [...this.threads, ...this.#retired]) {
-      if (!t.alive || t.interrupting !== null) continue;
-      const o = overrun(t.shared, this.#opts.cpuGraceMs, t.tid);
-      if (o) this.#stopGuest(t, o.seq);
-    }
-  }
-
-  /** Cuts request `seq` short on `t` and retires the thread, or terminates it when that is not possible. */
-  #stopGuest(t: RuntimeThread, seq: number): void {
-    const interrupter = this.#interrupter;
-    if (!interrupter) return t.kill(seq);
-    t.interrupting = seq;
-    const timer = setTimeout(() => { if (t.interrupting === seq) t.kill(seq); }, INTERRUPT_TIMEOUT_MS);
-    void interrupter.interrupt(t.name, seq).then((r) => {
-      clearTimeout(timer);
-      if (t.interrupting !== seq) return;
-      t.interrupting = null;
-      if (r === "terminated") this.#retire(t, seq);
-      else if (r === "unavailable") t.kill(seq);
-    });
   }
 
   /**
@@ -429,9 +404,8 @@ export class RuntimePool {
 
   async close(): Promise<void> {
     this.#closing = true;
-    clearInterval(this.#watchdog);
+    this.#watchdog?.close();
     clearInterval(this.#sampler);
-    this.#interrupter?.close();
     await Promise.all([...this.threads, ...this.#retired].map((t) => t.worker.terminate()));
   }
 }
