@@ -4,6 +4,7 @@
 // process (node-process.ts, from command-line flags) and by `outpost dev` (cli/dev/session.ts).
 import { createServer, type Server } from "node:http";
 import type { LogSink } from "../core/logs/line.ts";
+import { EDGE_SERVER_OPTIONS } from "../core/http-server.ts";
 import { RuntimePool } from "../runtime/pool/pool.ts";
 import { AppRegistry } from "./apps.ts";
 import { deployFromDisk, manifestsIn } from "./local-apps.ts";
@@ -110,10 +111,9 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     status: () => (replica ? { sync: replica.status() } : store ? { sync: { appliedSeq: store.appliedSeq, connected: false } } : {}),
   });
   const front = opts.front ?? (opts.devTriggers || opts.devFailure ? "main" : "threads");
-  const serverOptions = { keepAliveTimeout: 5_000, requestTimeout: 0 };
-  const server = createServer(serverOptions, handler);
+  const server = createServer(EDGE_SERVER_OPTIONS, handler);
   /** With front "threads": the main thread's server for what the threads hand over, on a port of its own. */
-  const inner = front === "threads" ? createServer(serverOptions, handler) : null;
+  const inner = front === "threads" ? createServer(EDGE_SERVER_OPTIONS, handler) : null;
   let count = 0;
   let deployMs = 0;
   let port = opts.port;

@@ -8,7 +8,7 @@
 // `/__outpost/scheduled` triggers scheduled() on a development node only, which also shows browsers the
 // error page of a failed rebuild (dev-error-page.ts) while other clients get the last good version.
 import { sendDevErrorPage, type DevFailure } from "./dev-error-page.ts";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { LogSink } from "../core/logs/line.ts";
 import type { AppRegistry } from "./apps.ts";
@@ -43,7 +43,7 @@ export interface EdgeServerOptions {
   status?(): Record<string, unknown>;
 }
 
-/** The node's request handler: what createEdgeServer serves, for a second server of the same node. */
+/** The node's request handler (node.ts serves it on the main thread's servers). */
 export function createEdgeHandler(opts: EdgeServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { registry, region } = opts;
   const metrics = opts.metrics ?? new NodeMetrics({ region });
@@ -103,8 +103,4 @@ export function createEdgeHandler(opts: EdgeServerOptions): (req: IncomingMessag
     }
   };
   return (req, res) => void handler(req, res);
-}
-
-export function createEdgeServer(opts: EdgeServerOptions): Server {
-  return createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, createEdgeHandler(opts));
 }

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Server as NetServer } from "node:net";
 import { drawByPercent } from "../../core/largest-share.ts";
+import { EDGE_SERVER_OPTIONS } from "../../core/http-server.ts";
 import { RouteTable } from "../../core/config/route-table.ts";
 import type { ComponentApp } from "../app.ts";
 import { hostError } from "../http-host.ts";
@@ -48,7 +49,7 @@ export class WorkerFront {
 
   listen(opts: FrontListen): Promise<void> {
     this.#forward = opts.forward;
-    const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, (req, res) => void this.#handle(req, res));
+    const server = createServer(EDGE_SERVER_OPTIONS, (req, res) => void this.#handle(req, res));
     if (TRACING) server.on("connection", (socket) => acceptedAt.set(socket, performance.now()));
     this.#server = server;
     return new Promise((resolve, reject) => {
