@@ -14,7 +14,7 @@ const major = Number(process.versions.node.split(".")[0]);
 
 if (major >= REQUIRED_MAJOR) {
   delete process.env.OUTPOST_REEXEC; // so tools this process starts may re-exec themselves too
-  (await import("../runtime/compile-cache.ts")).useCompileCache();
+  (await import("../runtime/compile-cache.js")).useCompileCache();
   const { main } = await import("./main.ts");
   process.exitCode = await main(process.argv.slice(2));
 } else {

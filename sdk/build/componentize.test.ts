@@ -56,17 +56,18 @@ test("gives the same component world as componentize(), and caches the spliced e
     worldName: WORLD,
     cacheDir,
     globalCacheDir: null,
+    what: "the test guest",
   };
   const timer = new StepTimer();
   const first = await componentizeJs({ ...options, timer });
   assert.is(first.engine, "spliced");
-  assert.equal(timer.steps.map((s) => s.name), ["engine", "wizer", "check-init", "stub-wasi", "component-new"]);
+  assert.equal(timer.steps.map((s) => s.name), ["engine", "wizer", "check-init", "stub-wasi", "component-new", "validate"]);
   assert.is(first.wrapper, "made");
   const secondTimer = new StepTimer();
   const second = await componentizeJs({ ...options, timer: secondTimer });
   assert.is(second.engine, "project-cache");
   assert.is(second.wrapper, "reused", "the second build puts its snapshot into the first one's wrapper");
-  assert.equal(secondTimer.steps.map((s) => s.name), ["engine", "snapshot", "check-init", "wrap"]);
+  assert.equal(secondTimer.steps.map((s) => s.name), ["engine", "snapshot", "wrap", "check-init", "validate"]);
   assert.is(second.snapshot, "v8", "with a wrapper to vouch for the layout, V8 takes the snapshot");
   assert.ok(existsSync(join(cacheDir, "engines")));
 

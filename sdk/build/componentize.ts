@@ -11,6 +11,8 @@ import { BuildError } from "./errors.ts";
 import { StepTimer } from "./steps.ts";
 import { lookupWrapper, moduleSignature, rewrap, storeWrapper, wrapperKey, type Wrapper } from "./wrapper.ts";
 import { snapshotInV8 } from "./snapshot.ts";
+import { checkBuilt, validateBuilt } from "./validate.ts";
+import type { ComponentInfo } from "../../core/component/validate.ts";
 import { DEFAULT_FEATURES, PREVIEW1_ADAPTER_PATH, loadJco, loadSplicer, loadWizer, versions, type Feature } from "./toolchain.ts";
 
 export interface ComponentizeOptions {
@@ -32,10 +34,14 @@ export interface ComponentizeOptions {
   reuseWrapper?: boolean;
   /** "wizer": never take the snapshot in V8 (snapshot.ts). Default: in V8 when a wrapper vouches for the layout. */
   snapshot?: "auto" | "wizer";
+  /** What the component is, in a validation error ("the component built from src/index.ts"). */
+  what: string;
 }
 
 export interface ComponentizeResult {
   component: Uint8Array;
+  /** Its world, checked (validate.ts): read with jco when the component was made, the wrapper's when reused. */
+  info: ComponentInfo;
   engine: SplicedEngine["source"];
   /** Whether the wrapper (stub-wasi + component-new) was reused from a cache or made by this build. */
   wrapper: "reused" | "made";
@@ -95,9 +101,9 @@ function wizerFailure(stderr: string): string {
 }
 
 /** Runs the wizened module's check_init() in a sandbox where every import throws, as componentize() does. */
-async function checkInit(bin: Uint8Array<ArrayBuffer>): Promise<void> {
+async function checkInit(bin: Uint8Array): Promise<void> {
   let stderr = "";
-  const module = await WebAssembly.compile(bin);
+  const module = await WebAssembly.compile(bin as Uint8Array<ArrayBuffer>);
   const imports: Record<string, Record<string, (...args: number[]) => number>> = {};
   let memory: WebAssembly.Memory | undefined;
   for (const { module: mod, name } of WebAssembly.Module.imports(module)) {
@@ -122,7 +128,11 @@ async function checkInit(bin: Uint8Array<ArrayBuffer>): Promise<void> {
   };
   const instance = await WebAssembly.instantiate(module, imports);
   memory = instance.exports.memory as WebAssembly.Memory;
-  const status = (instance.exports.check_init as () => number)();
+  checkInitStatus((instance.exports.check_init as () => number)(), stderr);
+}
+
+/** Throws what componentize() throws when check_init returned `status` (0 is success). */
+function checkInitStatus(status: number, stderr: string): void {
   const reasons: Record<number, string> = { 1: "Unable to extract expected exports list", 2: "Unable to parse the core ABI export types" };
   if (status !== 0) {
     const reason = reasons[status] ?? `Unknown error during initialization: ${status}`;
@@ -159,14 +169,21 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
     const env = wizerEnv(engine, opts.sourceName, features);
     // With a wrapper, whose signature says what wizer's module looks like, the snapshot is taken in V8
     // (snapshot.ts) and used when it has that signature; otherwise, or if that fails, wizer runs.
-    const known = wrapper;
-    const quick = known && opts.snapshot !== "wizer"
-      ? await timer.run("snapshot", async () => {
-        const mine = await snapshotInV8({ engine: new Uint8Array(await readFile(engine.wasmPath)), sourcesDir, env, input }).catch(() => null); // wizer says why
-        return mine && moduleSignature(mine) === known.signature ? mine : null;
-      })
-      : null; // when set, its signature is the wrapper's
-    const bin = quick ?? await timer.run("wizer", async () => {
+    let snapshot: "v8" | "wizer" = "wizer";
+    if (wrapper && engine.instrumentedPath && opts.snapshot !== "wizer") {
+      const [w, path] = [wrapper, engine.instrumentedPath];
+      const mine = await timer.run("snapshot", async () => {
+        const taken = await snapshotInV8({ instrumented: await readFile(path), sourcesDir, env, input }).catch(() => null); // wizer says why
+        return taken && moduleSignature(taken.module) === w.signature ? taken : null;
+      });
+      const reused = mine && await timer.run("wrap", () => rewrap(w, mine.module, w.signature));
+      if (mine && reused) {
+        await timer.run("check-init", () => { const { status, stderr } = mine.checkInit(); checkInitStatus(status, stderr); });
+        const info = await timer.run("validate", () => checkBuilt(w.info, opts.what));
+        return { component: reused, info, engine: engine.source, wrapper: "reused", snapshot: "v8" };
+      }
+    }
+    const bin = await timer.run("wizer", async () => {
       const args = ["--allow-wasi", "--init-func", "componentize.wizer", `--dir=${sourcesDir}`, `--mapdir=/::${sourcesDir}`,
         "--wasm-bulk-memory=true", "--inherit-env=true", `-o=${outputPath}`, engine.wasmPath];
       const result = await run(await loadWizer(), args, env, input);
@@ -177,13 +194,16 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
         if (keep) detail += `\n(work files kept in ${workDir})`;
         throw new BuildError("initialize", `the app failed while being initialised (its top-level code runs at build time):\n${detail}`);
       }
-      return new Uint8Array(await readFile(outputPath));
+      return await readFile(outputPath);
     });
     await timer.run("check-init", () => checkInit(bin));
     if (wrapper) {
       const w = wrapper;
-      const reused = await timer.run("wrap", async () => rewrap(w, bin, quick ? w.signature : undefined));
-      if (reused) return { component: reused, engine: engine.source, wrapper: "reused", snapshot: quick ? "v8" : "wizer" };
+      const reused = await timer.run("wrap", async () => rewrap(w, bin));
+      if (reused) {
+        const info = await timer.run("validate", () => checkBuilt(w.info, opts.what));
+        return { component: reused, info, engine: engine.source, wrapper: "reused", snapshot };
+      }
     }
     const splicer = await loadSplicer();
     const stubbed = await timer.run("stub-wasi", () => splicer.stubWasi(bin, features, undefined, opts.witPath, opts.worldName));
@@ -195,10 +215,11 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
         ["processed-by", [["ComponentizeJS", versions.componentizeJs]]],
       ]);
     });
-    // Best effort: a read-only cache only costs the next build these two steps again.
-    const made = { component, signature: moduleSignature(bin) };
+    const info = await timer.run("validate", () => validateBuilt(component, opts.what));
+    // Best effort: a read-only cache only costs the next build these steps again.
+    const made = { component, signature: moduleSignature(bin), info };
     for (const dir of dirs) await storeWrapper(dir, key, made).catch(() => undefined);
-    return { component, engine: engine.source, wrapper: "made", snapshot: quick ? "v8" : "wizer" };
+    return { component, info, engine: engine.source, wrapper: "made", snapshot };
   } finally {
     if (!keep) await rm(workDir, { recursive: true, force: true });
   }

@@ -1,10 +1,12 @@
 // The spliced-engine cache: StarlingMonkey with the `outpost:edge/app` bindings spliced in depends only on
 // the engine, the WIT and the features, never on the app, so it is made once (~1-2.5 s) and kept in the
-// project cache and in a global cache under the repo's node_modules/.cache/outpost.
+// project cache and in a global cache under the repo's node_modules/.cache/outpost, with its instrumented
+// form for the V8 snapshot (snapshot.ts) beside it.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { copyFile, link, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { instrument } from "./snapshot.ts";
 import { ENGINE_PATH, loadSplicer, versions, type CoreFn, type Feature } from "./toolchain.ts";
 
 /** Shared by every project built with this checkout of Outpost. */
@@ -13,6 +15,8 @@ export const GLOBAL_CACHE_DIR = join(import.meta.dirname, "..", "..", "node_modu
 export interface SplicedEngine {
   /** The spliced core module, ready for wizer. */
   wasmPath: string;
+  /** instrument() of it, for snapshotInV8(); null when its layout is not one snapshot.ts rewrites. */
+  instrumentedPath: string | null;
   /** The JS glue wizer runs as the initializer script. */
   jsBindings: string;
   exports: Array<[string, CoreFn]>;
@@ -33,12 +37,18 @@ export interface EngineOptions {
 }
 
 const engineHashes = new Map<string, string>();
+/** The engine file's sha256, remembered per process and, by file identity (inode, size, mtime), on disk. */
 async function engineHash(path: string): Promise<string> {
   let hash = engineHashes.get(path);
-  if (!hash) {
+  if (hash) return hash;
+  const st = await stat(path);
+  const memo = join(GLOBAL_CACHE_DIR, "hashes", `${createHash("sha256").update(`${path}\0${st.ino}\0${st.size}\0${st.mtimeMs}`).digest("hex").slice(0, 24)}.txt`);
+  hash = await readFile(memo, "utf8").catch(() => "");
+  if (!/^[0-9a-f]{64}$/.test(hash)) {
     hash = createHash("sha256").update(await readFile(path)).digest("hex");
-    engineHashes.set(path, hash);
+    await mkdir(join(GLOBAL_CACHE_DIR, "hashes"), { recursive: true }).then(() => writeFile(memo, hash!)).catch(() => undefined);
   }
+  engineHashes.set(path, hash);
   return hash;
 }
 
@@ -50,11 +60,28 @@ export async function engineKey(opts: Pick<EngineOptions, "witPath" | "worldName
 
 type Meta = { exports: SplicedEngine["exports"]; imports: SplicedEngine["imports"] };
 
+const INSTRUMENTED = "engine.v8.wasm";
+
+/** Writes instrument() of `engine` into `dir` unless it is there; its path, or null when the engine has no such form. */
+async function instrumented(dir: string, engine: () => Promise<Uint8Array>): Promise<string | null> {
+  const path = join(dir, INSTRUMENTED);
+  if (existsSync(path)) return path;
+  const bytes = instrument(await engine());
+  if (!bytes) return null;
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
+  return path;
+}
+
 async function readEntry(dir: string): Promise<Omit<SplicedEngine, "source"> | null> {
   if (!existsSync(join(dir, "meta.json"))) return null; // meta.json is written last, then the dir renamed in
   try {
     const meta = JSON.parse(await readFile(join(dir, "meta.json"), "utf8")) as Meta;
-    return { wasmPath: join(dir, "engine.wasm"), jsBindings: await readFile(join(dir, "bindings.js"), "utf8"), ...meta };
+    const wasmPath = join(dir, "engine.wasm");
+    // Entries written before the instrumented form existed get it now (best effort: null, and wizer runs).
+    const instrumentedPath = await instrumented(dir, () => readFile(wasmPath)).catch(() => null);
+    return { wasmPath, instrumentedPath, jsBindings: await readFile(join(dir, "bindings.js"), "utf8"), ...meta };
   } catch {
     return null;
   }
@@ -73,8 +100,12 @@ async function writeEntry(root: string, key: string, spliced: { wasm?: Uint8Arra
   if (existsSync(join(dir, "meta.json"))) return dir;
   const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
   await mkdir(tmp, { recursive: true });
+  const place = (from: string, name: string) => link(from, join(tmp, name)).catch(() => copyFile(from, join(tmp, name)));
   if (spliced.wasm) await writeFile(join(tmp, "engine.wasm"), spliced.wasm);
-  else await link(spliced.from!, join(tmp, "engine.wasm")).catch(() => copyFile(spliced.from!, join(tmp, "engine.wasm")));
+  else await place(spliced.from!, "engine.wasm");
+  const theirs = spliced.from && join(dirname(spliced.from), INSTRUMENTED);
+  if (theirs && existsSync(theirs)) await place(theirs, INSTRUMENTED);
+  else await instrumented(tmp, async () => spliced.wasm ?? readFile(spliced.from!));
   await writeFile(join(tmp, "bindings.js"), spliced.jsBindings);
   await writeFile(join(tmp, "meta.json"), JSON.stringify({ exports: spliced.exports, imports: spliced.imports }));
   await publish(tmp, dir);
@@ -93,7 +124,8 @@ export async function splicedEngine(opts: EngineOptions): Promise<SplicedEngine>
       // Link it into the project cache, so the project keeps working if the global cache is cleared.
       const { jsBindings, exports, imports } = global;
       const dir = await writeEntry(opts.cacheDir, key, { from: global.wasmPath, jsBindings, exports, imports });
-      return { ...global, wasmPath: join(dir, "engine.wasm"), source: "global-cache" };
+      const instrumentedPath = existsSync(join(dir, INSTRUMENTED)) ? join(dir, INSTRUMENTED) : null;
+      return { ...global, wasmPath: join(dir, "engine.wasm"), instrumentedPath, source: "global-cache" };
     }
   }
   const splicer = await loadSplicer();
@@ -105,5 +137,6 @@ export async function splicedEngine(opts: EngineOptions): Promise<SplicedEngine>
     await writeEntry(globalDir, key, { from: join(dir, "engine.wasm"), jsBindings, exports, imports }).catch(() => undefined);
   }
   const { jsBindings, exports, imports } = result;
-  return { wasmPath: join(dir, "engine.wasm"), jsBindings, exports, imports, source: "spliced" };
+  const instrumentedPath = existsSync(join(dir, INSTRUMENTED)) ? join(dir, INSTRUMENTED) : null;
+  return { wasmPath: join(dir, "engine.wasm"), instrumentedPath, jsBindings, exports, imports, source: "spliced" };
 }

@@ -3,11 +3,12 @@
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import { checkWorld, ComponentError, validateComponent, type ComponentInfo } from "../../core/component/validate.ts";
+import type { ComponentInfo } from "../../core/component/validate.ts";
 import type { AppConfig } from "../../core/config/model.ts";
 import { bundleApp } from "./bundle.ts";
 import { componentKey, lookupComponent, storeComponent, type CachedComponent, type CachedInfo } from "./cache.ts";
 import { componentizeJs, featuresFor } from "./componentize.ts";
+import { checkBuilt, validateBuilt } from "./validate.ts";
 import type { SplicedEngine } from "./engine.ts";
 import { BuildError } from "./errors.ts";
 import { makeManifest } from "./manifest.ts";
@@ -84,15 +85,6 @@ function describe(bytes: Uint8Array, info: ComponentInfo): CachedInfo {
   return { ...info, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
 }
 
-async function validate(bytes: Uint8Array, what: string): Promise<ComponentInfo> {
-  try {
-    return await validateComponent(bytes);
-  } catch (err) {
-    if (err instanceof ComponentError) throw new BuildError("validate", `${what}: ${err.message}`, { cause: err });
-    throw err;
-  }
-}
-
 /** Builds a JS/TS app into a component plus manifest, reusing the cache when the bundle is unchanged. */
 export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Promise<BuildResult> {
   const timer = new StepTimer(opts.onProgress);
@@ -105,15 +97,11 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
   const hit = await timer.run("cache", () => lookupComponent(cacheDir, key));
   if (hit) {
     // Rules may have changed since the entry was stored; checking the recorded lists is instant.
-    try {
-      checkWorld(hit.info);
-    } catch (err) {
-      throw new BuildError("validate", `${config.name}: ${(err as Error).message}`);
-    }
+    checkBuilt(hit.info, config.name);
     const out = await timer.run("write", () => writeOutputs(config, opts, "js", hit));
     return { ...out, cached: true, steps: timer.steps, warnings: bundle.warnings };
   }
-  const { component, engine, wrapper, snapshot } = await componentizeJs({
+  const { component, info: world, engine, wrapper, snapshot } = await componentizeJs({
     source: bundle.code,
     sourceName,
     exportNames: bundle.exports,
@@ -125,10 +113,9 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
     mapError: (text) => mapPositions(text, sourceName, bundle.map, config.dir),
     reuseWrapper: opts.reuseWrapper,
     snapshot: opts.snapshot,
+    what: `the component built from ${config.main}`,
   });
-  const info = await timer.run("validate", async () => describe(component, await validate(component, `the component built from ${config.main}`)));
-  const stored = await storeComponent(cacheDir, key, component, info);
-  const out = await timer.run("write", () => writeOutputs(config, opts, "js", stored));
+  const out = await timer.run("write", async () => writeOutputs(config, opts, "js", await storeComponent(cacheDir, key, component, describe(component, world))));
   return { ...out, cached: false, steps: timer.steps, warnings: bundle.warnings, engine, wrapper, snapshot };
 }
 
@@ -144,7 +131,7 @@ export async function packageComponent(path: string, config: AppConfig, opts: Bu
       throw new BuildError("input", `${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
     }
   });
-  const info = await timer.run("validate", async () => describe(bytes, await validate(bytes, path)));
+  const info = await timer.run("validate", async () => describe(bytes, await validateBuilt(bytes, path)));
   const out = await timer.run("write", () => writeOutputs(config, opts, "prebuilt", { bytes, info }));
   return { ...out, cached: false, steps: timer.steps, warnings: [] };
 }

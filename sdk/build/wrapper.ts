@@ -9,30 +9,35 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { componentSections, concatBytes, coreSections, SECTION, sectionBytes, type Section } from "../../core/wasm/reader.ts";
+import type { ComponentInfo } from "../../core/component/validate.ts";
+import { componentSections, coreSections, Reader, SECTION, writeUleb, type Section } from "../../core/wasm/reader.ts";
+import { byteLength, joinParts, partsOf, type ModuleParts } from "./module-parts.ts";
 
-const { custom: CUSTOM, data: DATA, dataCount: DATA_COUNT, coreModule: CORE_MODULE } = SECTION;
+const { custom: CUSTOM, memory: MEMORY, data: DATA, dataCount: DATA_COUNT, coreModule: CORE_MODULE } = SECTION;
 /** Bump when what a wrapper holds, or how it is applied, changes. */
-const WRAPPER_VERSION = "outpost-wrapper-1";
+const WRAPPER_VERSION = "outpost-wrapper-2";
 
 export interface Wrapper {
   /** A finished component whose main core module is the wizened module of some app. */
   component: Uint8Array;
   /** moduleSignature() of that app's wizened module. */
   signature: string;
+  /** What validating the component found; a rewrapped one has the same world (only its data differs). */
+  info: ComponentInfo;
 }
 
 /** Hash of every section of a wizened module except its data, data count and custom sections. */
-export function moduleSignature(wasm: Uint8Array): string {
+export function moduleSignature(wasm: Uint8Array | ModuleParts): string {
   const hash = createHash("sha256").update(WRAPPER_VERSION);
-  for (const s of coreSections(wasm, " (wizened module)")) {
+  const module = wasm instanceof Uint8Array ? partsOf(wasm, " (wizened module)") : wasm;
+  for (const s of module.sections) {
     if (s.id === DATA || s.id === DATA_COUNT || s.id === CUSTOM) continue;
-    hash.update(wasm.subarray(s.start, s.end));
+    for (const p of s.parts) hash.update(p);
   }
   return hash.digest("hex");
 }
 
-const one = (sections: Section[], id: number) => sections.filter((s) => s.id === id);
+const one = <T extends { id: number }>(sections: T[], id: number) => sections.filter((s) => s.id === id);
 
 /** The component's main core module: the largest of its top-level core module sections (null when it has none). */
 export function mainModule(component: Uint8Array): Section | null {
@@ -40,30 +45,65 @@ export function mainModule(component: Uint8Array): Section | null {
   return modules.length ? modules.reduce((a, b) => (b.end - b.contentStart > a.end - a.contentStart ? b : a)) : null;
 }
 
+/** Whether a data section holds only active segments of memory 0 at `i32.const` offsets, inside `memoryBytes`, `count` of them. */
+function dataFits(bytes: Uint8Array, data: Section, count: number | null, memoryBytes: number): boolean {
+  try {
+    const r = new Reader(bytes, data.contentStart, " (data section)");
+    const n = r.uleb(32);
+    if (count !== null && n !== count) return false;
+    for (let i = 0; i < n; i++) {
+      if (r.byte() !== 0x00 || r.byte() !== 0x41) return false;
+      const offset = r.sleb32() >>> 0;
+      if (r.byte() !== 0x0b) return false;
+      const size = r.uleb(32);
+      if (offset + size > memoryBytes) return false;
+      r.skip(size);
+    }
+    return r.pos === data.end;
+  } catch {
+    return false;
+  }
+}
+
+/** The minimum size in bytes of the module's one memory (null when it has not exactly one). */
+function memoryMinimum(bytes: Uint8Array, memory: Section | undefined): number | null {
+  if (!memory) return null;
+  const r = new Reader(bytes, memory.contentStart, " (memory section)");
+  if (r.uleb(32) !== 1) return null;
+  r.byte();
+  return r.uleb(32) * 65536;
+}
+
 /**
  * The wrapper's component with the main core module's data section and data count taken from `wizened`,
- * or null when `wizened` does not fit it (another signature, or a data layout this rewrite does not cover).
- * `signature` is moduleSignature(wizened), when the caller has it already.
+ * or null when `wizened` does not fit it (another signature, or a data layout this rewrite does not cover:
+ * anything but active segments of memory 0 inside its minimum size, as wizer and snapshot.ts write).
+ * The bytes are copied once, into the result. `signature` is moduleSignature(wizened), when the caller has it.
  */
-export function rewrap(wrapper: Wrapper, wizened: Uint8Array, signature = moduleSignature(wizened)): Uint8Array | null {
+export function rewrap(wrapper: Wrapper, wizened: Uint8Array | ModuleParts, signature = moduleSignature(wizened)): Uint8Array | null {
   if (signature !== wrapper.signature) return null;
   const comp = wrapper.component;
   const main = mainModule(comp);
   if (!main) return null;
   const module = comp.subarray(main.contentStart, main.end);
   const inner = coreSections(module, " (wrapper's main module)");
-  const own = coreSections(wizened, " (wizened module)");
+  const own = (wizened instanceof Uint8Array ? partsOf(wizened, " (wizened module)") : wizened).sections;
   const [data, count] = [one(own, DATA), one(own, DATA_COUNT)];
   if (data.length !== 1 || one(inner, DATA).length !== 1 || count.length !== one(inner, DATA_COUNT).length || count.length > 1) return null;
   const parts: Uint8Array[] = [module.subarray(0, 8)];
-  for (const s of inner) {
-    const from = s.id === DATA ? data[0] : s.id === DATA_COUNT ? count[0] : null;
-    parts.push(from ? wizened.subarray(from.start, from.end) : module.subarray(s.start, s.end));
-  }
-  const newModule = concatBytes(parts);
-  return concatBytes([comp.subarray(0, main.start), sectionBytes(CORE_MODULE, newModule), comp.subarray(main.end)]);
+  for (const s of inner) parts.push(...(s.id === DATA ? data[0].parts : s.id === DATA_COUNT ? count[0].parts : [module.subarray(s.start, s.end)]));
+  const head: number[] = [CORE_MODULE];
+  writeUleb(head, byteLength(parts));
+  const out = joinParts([comp.subarray(0, main.start), new Uint8Array(head), ...parts, comp.subarray(main.end)]);
+  // Check the data the rest was not validated with: the new module's data section and its count.
+  const start = main.start + head.length;
+  const written = coreSections(out.subarray(start, start + byteLength(parts)), " (rewrapped module)");
+  const writtenCount = one(written, DATA_COUNT)[0];
+  const countValue = writtenCount ? new Reader(out, start + writtenCount.contentStart, "").uleb(32) : null;
+  const minimum = memoryMinimum(out.subarray(start), one(written, MEMORY)[0]);
+  if (minimum === null || !dataFits(out.subarray(start), one(written, DATA)[0], countValue, minimum)) return null;
+  return out;
 }
-
 
 /** The wrapper's cache key: the engine key plus what component-new adds (adapter bytes, tool versions). */
 export function wrapperKey(engineKey: string, adapter: Uint8Array, versions: Record<string, string>): string {
@@ -76,8 +116,8 @@ export async function lookupWrapper(dir: string, key: string): Promise<Wrapper |
   const p = pathsOf(dir, key);
   if (!existsSync(p.meta)) return null; // the .json is written last
   try {
-    const { signature } = JSON.parse(await readFile(p.meta, "utf8")) as { signature: string };
-    return { component: new Uint8Array(await readFile(p.wasm)), signature };
+    const { signature, info } = JSON.parse(await readFile(p.meta, "utf8")) as Omit<Wrapper, "component">;
+    return info ? { component: await readFile(p.wasm), signature, info } : null;
   } catch {
     return null;
   }
@@ -92,7 +132,7 @@ export async function storeWrapper(dir: string, key: string, wrapper: Wrapper): 
   try {
     await writeFile(p.wasm + tmp, wrapper.component);
     await rename(p.wasm + tmp, p.wasm);
-    await writeFile(p.meta + tmp, JSON.stringify({ signature: wrapper.signature }));
+    await writeFile(p.meta + tmp, JSON.stringify({ signature: wrapper.signature, info: wrapper.info }));
     await rename(p.meta + tmp, p.meta);
   } finally {
     await rm(p.wasm + tmp, { force: true });
