@@ -1,6 +1,7 @@
 // Tests `outpost build` as a library (index.ts): the fixture app builds into a valid component plus
-// manifest, an unchanged rebuild comes from the cache, prebuilt components are packaged or refused, and
-// bundling and initialisation errors name the author's file and line. Builds once (~5 s) and reuses it.
+// manifest, an unchanged rebuild comes from the cache without bundling while an edit is seen, prebuilt
+// components are packaged or refused, and bundling and initialisation errors name the author's file
+// and line. Builds once (~5 s) and reuses it.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
@@ -89,11 +90,29 @@ test("reports every step with its time", () => {
   assert.ok(first.engine === "spliced" || first.engine === "global-cache");
 });
 
-test("an unchanged rebuild is served from the cache", () => {
+test("an unchanged rebuild is served from the cache without bundling", () => {
   assert.is(second.cached, true);
-  assert.equal(second.steps.map((s) => s.name), ["bundle", "cache", "write"]);
+  assert.equal(second.steps.map((s) => s.name), ["inputs", "write"]);
   assert.is(second.manifest.sha256, first.manifest.sha256);
   assert.is(readFileSync(second.wasmPath).length, first.manifest.size);
+});
+
+test("an edit bundles again; so does a new file beside an input, whose bundle is then found in the cache", async () => {
+  const app = await project("inputs", {
+    "src/index.ts": `import { n } from "./n";\nexport default { fetch: () => new Response(String(n)) };\n`,
+    "src/n.ts": "export const n = 1;\n",
+  });
+  const built = await buildApp(app, { cacheDir });
+  assert.equal((await buildApp(app, { cacheDir })).steps.map((s) => s.name), ["inputs", "write"]);
+  writeFileSync(join(app.dir, "src", "n.js"), "export const n = 2;\n"); // ./n still resolves to n.ts
+  const listed = await buildApp(app, { cacheDir });
+  assert.equal(listed.steps.map((s) => s.name), ["inputs", "bundle", "cache", "write"]);
+  assert.is(listed.manifest.sha256, built.manifest.sha256);
+  writeFileSync(join(app.dir, "src", "n.ts"), "export const n = 3;\n");
+  const edited = await buildApp(app, { cacheDir });
+  assert.is(edited.cached, false);
+  assert.is.not(edited.manifest.sha256, built.manifest.sha256);
+  assert.equal((await buildApp(app, { cacheDir })).steps.map((s) => s.name), ["inputs", "write"]);
 });
 
 test("--component packages a good prebuilt component", async () => {

@@ -2,8 +2,8 @@
 // projects written to a temp directory: fast, no componentize.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import { bundleApp, entrySource, GUEST_SHIM } from "./bundle.ts";
 import { BuildError } from "./errors.ts";
 import { mapPositions } from "./sourcemap.ts";
@@ -59,7 +59,7 @@ test("bundles TypeScript, npm packages and `outpost`, keeping wasi:/outpost: imp
   assert.match(bundle.code, "v: 7", "CommonJS packages resolve through `main`");
   assert.match(bundle.code, "worker build", "the workerd/worker export conditions win over node");
   assert.not.match(bundle.code, "sourceMappingURL");
-  assert.ok(bundle.inputs >= 5);
+  assert.ok(bundle.inputs.length >= 5 && bundle.inputs.every((f) => isAbsolute(f) && existsSync(f)), bundle.inputs.join(", "));
   assert.ok(JSON.parse(bundle.map).sources.some((s: string) => s.endsWith("src/n.ts")));
 });
 

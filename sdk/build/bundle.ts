@@ -4,6 +4,7 @@ import { build, type Message } from "esbuild";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { BuildError, type SourceLocation } from "./errors.ts";
+import { inputFiles } from "./inputs.ts";
 
 const sdkRoot = join(import.meta.dirname, "..");
 /** The module `import ... from "outpost"` resolves to. */
@@ -24,8 +25,8 @@ export interface Bundle {
   exports: string[];
   /** Formatted esbuild warnings (file:line:column: text). */
   warnings: string[];
-  /** Number of source files that went in. */
-  inputs: number;
+  /** The source files that went in, absolute. */
+  inputs: string[];
 }
 
 /** The generated entry: the user's default export handed to the shim, its handlers exported. */
@@ -126,6 +127,6 @@ export async function bundleApp(config: { dir: string; main: string }, opts: Bun
     map,
     exports: meta?.exports ?? [],
     warnings: result.warnings.map((m) => formatMessage(m, config.dir)),
-    inputs: Object.keys(result.metafile.inputs).length,
+    inputs: inputFiles(Object.keys(result.metafile.inputs), config.dir),
   };
 }

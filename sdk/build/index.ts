@@ -1,11 +1,13 @@
-// `outpost build` as a library: bundle → cache lookup → componentize → validate → write
-// `dist/<name>.wasm` and `dist/<name>.manifest.json`; or, for `--component`, validate a prebuilt one.
+// `outpost build` as a library: unchanged inputs (inputs.ts) → or bundle → cache lookup → componentize →
+// validate → write `dist/<name>.wasm` and `dist/<name>.manifest.json`; or, for `--component`, validate
+// a prebuilt one.
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import type { ComponentInfo } from "../../core/component/validate.ts";
 import type { AppConfig } from "../../core/config/model.ts";
-import { bundleApp } from "./bundle.ts";
+import { bundleApp, GUEST_SHIM } from "./bundle.ts";
+import { fingerprint, readLastBuild, sourcesRead, writeLastBuild } from "./inputs.ts";
 import { componentKey, lookupComponent, storeComponent, type CachedComponent, type CachedInfo } from "./cache.ts";
 import { componentizeJs, featuresFor } from "./componentize.ts";
 import { checkBuilt, validateBuilt } from "./validate.ts";
@@ -89,17 +91,33 @@ function describe(bytes: Uint8Array, info: ComponentInfo): CachedInfo {
 export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Promise<BuildResult> {
   const timer = new StepTimer(opts.onProgress);
   const cacheDir = cacheDirOf(config, opts);
+  const salt = JSON.stringify({ main: config.main, name: config.name, guest: opts.guest ?? GUEST_SHIM, world: WORLD, versions });
+  const cachedOutputs = async (hit: CachedComponent, warnings: string[]): Promise<BuildResult> => {
+    // Rules may have changed since the entry was stored; checking the recorded lists is instant.
+    checkBuilt(hit.info, config.name);
+    const out = await timer.run("write", () => writeOutputs(config, opts, "js", hit));
+    return { ...out, cached: true, steps: timer.steps, warnings };
+  };
+  const last = await readLastBuild(cacheDir);
+  if (last) {
+    const hit = await timer.run("inputs", async () =>
+      (await fingerprint(last.inputs, config.dir, salt)) === last.fingerprint ? lookupComponent(cacheDir, last.key) : null);
+    if (hit) return cachedOutputs(hit, last.warnings);
+  }
   const bundle = await timer.run("bundle", () => bundleApp(config, { guest: opts.guest }));
   const sourceName = `${config.name}.js`;
   const features = featuresFor(bundle.exports);
   const witPath = await witDir(cacheDir);
   const key = componentKey({ bundle: bundle.code, sourceName, witHash: basename(witPath), worldName: WORLD, features, versions });
+  const remember = async () => {
+    const print = await fingerprint(bundle.inputs, config.dir, salt, sourcesRead(bundle.map, config.dir));
+    const record = { fingerprint: print ?? "", key, warnings: bundle.warnings, exports: bundle.exports, inputs: bundle.inputs };
+    if (print) await writeLastBuild(cacheDir, record).catch(() => undefined);
+  };
   const hit = await timer.run("cache", () => lookupComponent(cacheDir, key));
   if (hit) {
-    // Rules may have changed since the entry was stored; checking the recorded lists is instant.
-    checkBuilt(hit.info, config.name);
-    const out = await timer.run("write", () => writeOutputs(config, opts, "js", hit));
-    return { ...out, cached: true, steps: timer.steps, warnings: bundle.warnings };
+    await remember();
+    return cachedOutputs(hit, bundle.warnings);
   }
   const { component, info: world, engine, wrapper, snapshot } = await componentizeJs({
     source: bundle.code,
@@ -116,6 +134,7 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
     what: `the component built from ${config.main}`,
   });
   const out = await timer.run("write", async () => writeOutputs(config, opts, "js", await storeComponent(cacheDir, key, component, describe(component, world))));
+  await remember();
   return { ...out, cached: false, steps: timer.steps, warnings: bundle.warnings, engine, wrapper, snapshot };
 }
 

@@ -2,14 +2,15 @@
 // (wizer, stub-wasi, component-new), by putting wizer's data into the cached wrapper, and by putting a
 // V8 snapshot's data into it gives components that differ only in the main core module's data section
 // and data count (wizer's snapshot differs from run to run anyway); all validate with the same world; a
-// module of another shape is refused and takes the full path. (That the V8-made one serves is shown by
-// every end-to-end test: their fixture builds take this path once a wrapper exists.)
+// module of another shape is refused and takes the full path; an app with a bigger heap fits. (That the
+// V8-made one serves is shown by every end-to-end test: their fixture builds take this path once a
+// wrapper exists.)
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateComponent } from "../../core/component/validate.ts";
-import { componentSections, coreSections } from "../../core/wasm/reader.ts";
+import { componentSections, coreSections, Reader } from "../../core/wasm/reader.ts";
 import { loadConfig } from "../config/index.ts";
 import { buildApp } from "./index.ts";
 import { mainModule, moduleSignature, rewrap } from "./wrapper.ts";
@@ -52,6 +53,32 @@ test("the components are the same bytes except the main module's data section an
   assert.equal(reused.manifest.imports, full.manifest.imports);
   assert.equal(reused.manifest.exports, full.manifest.exports);
   assert.ok((await validateComponent(b)).exports.length > 0);
+});
+
+test("another app with a bigger heap fits the same wrapper: its memory's minimum is its own, and the core module validates", async () => {
+  const dir = join(tmp, "bigger");
+  mkdirSync(join(dir, "src"), { recursive: true });
+  writeFileSync(join(dir, "wrangler-like.toml"), 'name = "bigger"\nmain = "src/index.ts"\ncompatibility_date = "2025-01-01"\n');
+  writeFileSync(join(dir, "src", "index.ts"), [
+    "const table = Array.from({ length: 300000 }, (_, i) => `entry-${i}`); // built at init: in the snapshot",
+    "export default { fetch: () => new Response(String(table.length)) };",
+    "",
+  ].join("\n"));
+  const other = await buildApp(await loadConfig(join(dir, "wrangler-like.toml")), { cacheDir: join(tmp, "full", "cache"), outDir: join(dir, "dist") });
+  assert.is(other.wrapper, "reused");
+  const minimum = (c: Uint8Array) => {
+    const main = mainModule(c)!;
+    const m = c.subarray(main.contentStart, main.end);
+    const mem = coreSections(m, "").find((s) => s.id === 5)!;
+    const r = new Reader(m, mem.contentStart, "");
+    r.uleb(32);
+    r.byte();
+    return { pages: r.uleb(32), module: m };
+  };
+  const [mine, theirs] = [minimum(bytes(other.wasmPath)), minimum(bytes(full.wasmPath))];
+  assert.ok(mine.pages > theirs.pages, `${mine.pages} pages vs the wrapper's ${theirs.pages}`);
+  assert.ok(WebAssembly.validate(mine.module as Uint8Array<ArrayBuffer>), "the rewrapped core module is valid wasm");
+  assert.equal(other.manifest.exports, full.manifest.exports);
 });
 
 test("a module of another shape is refused (null), so the build takes the full path", () => {

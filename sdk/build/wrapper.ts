@@ -1,10 +1,11 @@
 // The component-wrapper cache. stub-wasi and component-new (~3.5 s of a build) depend only on the engine,
 // the world and the features: the wizened modules of two JS apps differ only in their data section (the
-// snapshot of each app's JS heap) and its data count. So the first build on a machine keeps its finished
-// component as the wrapper for its engine key, with a signature of its wizened module's other sections;
-// a later build whose wizened module has the same signature gets that component with its own data
-// section and data count in place of the wrapper's: the bytes stub-wasi and component-new would make
-// (wrapper.test.ts builds both ways and compares). A signature that differs takes the full path.
+// snapshot of each app's JS heap), its data count and their memory's minimum size. So the first build on
+// a machine keeps its finished component as the wrapper for its engine key, with a signature of its
+// wizened module's other sections; a later build whose wizened module has the same signature gets that
+// component with its own data section, data count and memory section in place of the wrapper's: the
+// bytes stub-wasi and component-new would make (wrapper.test.ts builds both ways and compares). A
+// signature that differs takes the full path.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -15,7 +16,7 @@ import { byteLength, joinParts, partsOf, type ModuleParts } from "./module-parts
 
 const { custom: CUSTOM, memory: MEMORY, data: DATA, dataCount: DATA_COUNT, coreModule: CORE_MODULE } = SECTION;
 /** Bump when what a wrapper holds, or how it is applied, changes. */
-const WRAPPER_VERSION = "outpost-wrapper-2";
+const WRAPPER_VERSION = "outpost-wrapper-4";
 
 export interface Wrapper {
   /** A finished component whose main core module is the wizened module of some app. */
@@ -26,15 +27,33 @@ export interface Wrapper {
   info: ComponentInfo;
 }
 
-/** Hash of every section of a wizened module except its data, data count and custom sections. */
+/**
+ * Hash of every section of a wizened module except its data, data count and custom sections, and of its
+ * memory's limits all but the minimum: the parts in which two apps' wizened modules differ.
+ */
 export function moduleSignature(wasm: Uint8Array | ModuleParts): string {
   const hash = createHash("sha256").update(WRAPPER_VERSION);
   const module = wasm instanceof Uint8Array ? partsOf(wasm, " (wizened module)") : wasm;
   for (const s of module.sections) {
     if (s.id === DATA || s.id === DATA_COUNT || s.id === CUSTOM) continue;
-    for (const p of s.parts) hash.update(p);
+    if (s.id === MEMORY) {
+      const limits = memoryLimits(joinParts(s.parts), 0);
+      hash.update(`memory ${limits ? `${limits.flags} ${limits.max}` : "other"}`);
+    }
+    else for (const p of s.parts) hash.update(p);
   }
   return hash.digest("hex");
+}
+
+/** The limits of the one memory a memory section (at `at` in `bytes`) declares; null when it declares another number. */
+function memoryLimits(bytes: Uint8Array, at: number): { flags: number; min: number; max: number | null } | null {
+  const r = new Reader(bytes, at, " (memory section)");
+  r.byte();
+  r.uleb(32); // the section's size
+  if (r.uleb(32) !== 1) return null;
+  const flags = r.byte();
+  const min = r.uleb(32);
+  return { flags, min, max: flags & 1 ? r.uleb(32) : null };
 }
 
 const one = <T extends { id: number }>(sections: T[], id: number) => sections.filter((s) => s.id === id);
@@ -65,15 +84,6 @@ function dataFits(bytes: Uint8Array, data: Section, count: number | null, memory
   }
 }
 
-/** The minimum size in bytes of the module's one memory (null when it has not exactly one). */
-function memoryMinimum(bytes: Uint8Array, memory: Section | undefined): number | null {
-  if (!memory) return null;
-  const r = new Reader(bytes, memory.contentStart, " (memory section)");
-  if (r.uleb(32) !== 1) return null;
-  r.byte();
-  return r.uleb(32) * 65536;
-}
-
 /**
  * The wrapper's component with the main core module's data section and data count taken from `wizened`,
  * or null when `wizened` does not fit it (another signature, or a data layout this rewrite does not cover:
@@ -88,10 +98,12 @@ export function rewrap(wrapper: Wrapper, wizened: Uint8Array | ModuleParts, sign
   const module = comp.subarray(main.contentStart, main.end);
   const inner = coreSections(module, " (wrapper's main module)");
   const own = (wizened instanceof Uint8Array ? partsOf(wizened, " (wizened module)") : wizened).sections;
-  const [data, count] = [one(own, DATA), one(own, DATA_COUNT)];
+  const [data, count, memory] = [one(own, DATA), one(own, DATA_COUNT), one(own, MEMORY)];
   if (data.length !== 1 || one(inner, DATA).length !== 1 || count.length !== one(inner, DATA_COUNT).length || count.length > 1) return null;
+  if (memory.length !== 1 || one(inner, MEMORY).length !== 1) return null;
+  const taken = new Map<number, Uint8Array[]>([[DATA, data[0].parts], [DATA_COUNT, count[0]?.parts ?? []], [MEMORY, memory[0].parts]]);
   const parts: Uint8Array[] = [module.subarray(0, 8)];
-  for (const s of inner) parts.push(...(s.id === DATA ? data[0].parts : s.id === DATA_COUNT ? count[0].parts : [module.subarray(s.start, s.end)]));
+  for (const s of inner) parts.push(...(taken.get(s.id) ?? [module.subarray(s.start, s.end)]));
   const head: number[] = [CORE_MODULE];
   writeUleb(head, byteLength(parts));
   const out = joinParts([comp.subarray(0, main.start), new Uint8Array(head), ...parts, comp.subarray(main.end)]);
@@ -100,8 +112,8 @@ export function rewrap(wrapper: Wrapper, wizened: Uint8Array | ModuleParts, sign
   const written = coreSections(out.subarray(start, start + byteLength(parts)), " (rewrapped module)");
   const writtenCount = one(written, DATA_COUNT)[0];
   const countValue = writtenCount ? new Reader(out, start + writtenCount.contentStart, "").uleb(32) : null;
-  const minimum = memoryMinimum(out.subarray(start), one(written, MEMORY)[0]);
-  if (minimum === null || !dataFits(out.subarray(start), one(written, DATA)[0], countValue, minimum)) return null;
+  const limits = memoryLimits(out, start + one(written, MEMORY)[0].start);
+  if (limits === null || !dataFits(out.subarray(start), one(written, DATA)[0], countValue, limits.min * 65536)) return null;
   return out;
 }
 
