@@ -1,7 +1,7 @@
 // Entry of the first-run benchmark (issue #13): a user's first minute on the example app, timed through
-// the real CLI of one Outpost checkout: `outpost build` (fresh clone, fresh project, unchanged, one-line
-// change), `outpost dev` (cached build → first 200; saved edit → new code answers) and `npm start`
-// (`outpost up` → a 200 from every region, fresh clone and again). Prints a Markdown table (or --json)
+// the real CLI of one Outpost checkout: npm's postinstall, `outpost build` (fresh clone after it, fresh
+// project, unchanged, one-line change), `outpost dev` (cached build → first 200; saved edit → new code
+// answers) and `npm start` (`outpost up` → a 200 from every region, fresh clone and again). Prints a Markdown table (or --json)
 // and writes bench/results/firstrun-<timestamp>.json. Methods: bench/README.md. Options: --help.
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -9,7 +9,7 @@ import { optionsOrExit, runOrExit } from "./lib/entry.ts";
 import { busyWarning, finishMachineInfo, machineInfo } from "./lib/machine.ts";
 import { resultsFile } from "./lib/paths.ts";
 import { progress, warn } from "./lib/progress.ts";
-import { timeBuild, timeDev, timeUp } from "./firstrun/measure.ts";
+import { timeBuild, timeDev, timePostinstall, timeUp } from "./firstrun/measure.ts";
 import { parseOptions, USAGE } from "./firstrun/options.ts";
 import { copyExample, withEmptyMachineCaches, type Project } from "./firstrun/project.ts";
 import { renderMarkdown, summarizeRows, type FirstRunReport, type Row } from "./firstrun/report.ts";
@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const freshRuns = Math.min(runs, 3);
   const row = (id: string, label: string, targetMs: number | null): Row => ({ id, label, targetMs, samples: [] });
   const rows = {
-    buildClone: row("build.fresh-clone", "outpost build, fresh clone (empty machine caches, new project)", 2000),
+    postinstall: row("install.postinstall", "npm install's postinstall: the machine's build caches", null),
+    buildClone: row("build.fresh-clone", "outpost build, fresh clone after npm install, new project", 2000),
     buildProject: row("build.fresh-project", "outpost build, new project (machine caches warm)", null),
     buildUnchanged: row("build.unchanged", "outpost build, unchanged", 200),
     buildEdit: row("build.one-line", "outpost build, one-line change", 1000),
@@ -40,9 +41,13 @@ async function main(): Promise<void> {
   try {
     if (opts.fresh) {
       for (let i = 0; i < freshRuns; i++) {
-        progress(`fresh clone ${i + 1}/${freshRuns}: outpost build, then npm start, each with the machine caches empty`);
-        rows.buildClone.samples.push(await withEmptyMachineCaches(root, () => timeBuild(root, project(), timeoutMs)));
-        rows.upClone.samples.push(await withEmptyMachineCaches(root, () => timeUp(root, project(), timeoutMs)));
+        progress(`fresh clone ${i + 1}/${freshRuns}: outpost build, then npm start, each with the machine caches as npm install leaves them`);
+        const afterInstall = (time: () => Promise<number>) => withEmptyMachineCaches(root, async () => {
+          rows.postinstall.samples.push(await timePostinstall(root, timeoutMs));
+          return time();
+        });
+        rows.buildClone.samples.push(await afterInstall(() => timeBuild(root, project(), timeoutMs)));
+        rows.upClone.samples.push(await afterInstall(() => timeUp(root, project(), timeoutMs)));
       }
     }
     progress(`outpost build × ${runs}: new project, unchanged, one-line change`);

@@ -1,5 +1,5 @@
 // The timed steps of bench/firstrun.ts, each against a real `outpost` process of the checkout under test:
-// a build (spawn → exit), `outpost dev` (spawn → first 200; save of an edit → the new code answers) and
+// npm's postinstall (spawn → exit), a build (spawn → exit), `outpost dev` (spawn → first 200; save of an edit → the new code answers) and
 // `outpost up` (spawn → a 200 from every region). Polls every 20 ms; a sample that times out throws.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -48,6 +48,20 @@ async function pollUntil(url: string, ok: (r: { status: number; text: string }) 
     if (Date.now() > end) throw new Error(`${url} did not answer as expected within ${timeoutMs / 1000} s:\n${proc.output().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** What `npm install` runs last, `npm run postinstall` (scripts/prepare.ts: the machine's build caches): spawn → exit 0, in ms. */
+export async function timePostinstall(root: string, timeoutMs: number): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(root, "scripts", "prepare.ts")], { cwd: root, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await new Promise<number | null>((r) => child.on("exit", r));
+  clearTimeout(timer);
+  if (code !== 0 || !out.includes("build caches prepared")) throw new Error(`scripts/prepare.ts did not prepare the caches (${code}):\n${out.slice(-3000)}`);
+  return performance.now() - t0;
 }
 
 /** `outpost build` in the project: spawn → exit 0, in ms. */
