@@ -3,6 +3,7 @@
 // ApiError carrying the HTTP status (0 when unreachable) and the CP's `error` code and message.
 import { Agent, request, type Dispatcher } from "undici";
 import { pack, unpack } from "msgpackr";
+import { packWithBytes } from "../../core/pack-bytes.ts";
 import type { deploymentView } from "../../control-plane/api/deployment-view.ts";
 import { ndjsonLines } from "../../control-plane/http/ndjson.ts";
 import type { KvListResult } from "../../core/kv/semantics.ts";
@@ -41,7 +42,7 @@ export class ApiError extends Error {
   }
 }
 
-type Body = { json?: unknown; msgpack?: unknown; raw?: Uint8Array | string };
+type Body = { json?: unknown; msgpack?: unknown; raw?: Uint8Array | string; packed?: Buffer };
 
 const enc = encodeURIComponent;
 
@@ -62,6 +63,7 @@ export class ControlPlaneClient {
     if (body.json !== undefined) { headers["content-type"] = "application/json"; payload = JSON.stringify(body.json); }
     if (body.msgpack !== undefined) { headers["content-type"] = "application/x-msgpack"; payload = pack(body.msgpack); }
     if (body.raw !== undefined) { headers["content-type"] = "application/octet-stream"; payload = body.raw; }
+    if (body.packed !== undefined) { headers["content-type"] = "application/x-msgpack"; payload = body.packed; }
     if (extra.accept) headers.accept = extra.accept;
     const call = `${method} ${path.split("?")[0]}`;
     let res: Dispatcher.ResponseData;
@@ -111,7 +113,7 @@ export class ControlPlaneClient {
 
   /** Uploads a built component with its manifest (the build's manifest.json). */
   uploadVersion(app: string, manifest: Manifest, component: Uint8Array): Promise<UploadResult> {
-    return this.#json("POST", `/v1/apps/${enc(app)}/versions`, { msgpack: { manifest, component } });
+    return this.#json("POST", `/v1/apps/${enc(app)}/versions`, { packed: packWithBytes({ manifest }, "component", component) });
   }
 
   versions(app: string): Promise<VersionList> { return this.#json("GET", `/v1/apps/${enc(app)}/versions`); }

@@ -17,6 +17,7 @@ import { BuildError, locationsIn } from "../../sdk/build/errors.ts";
 import type { LogSink } from "../../core/logs/line.ts";
 import { loadConfig, type AppConfig } from "../../sdk/config/index.ts";
 import { buildApp, type BuildResult } from "../../sdk/build/index.ts";
+import { prepareMachine } from "../../sdk/build/prepare.ts";
 import { devSecrets } from "./dev-vars.ts";
 import { watchSources } from "./watch.ts";
 
@@ -137,6 +138,10 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     await cp.close();
     throw err;
   }
+  // While the user reads the URL: one throwaway build of a minimal app (sdk/build/prepare.ts) loads and
+  // compiles what a rebuild runs (esbuild's service, the instrumented engine, the snapshot's code), so
+  // the first save is as quick as the later ones (~0.3 s of build instead of ~0.9 s).
+  const warming = opts.watch === false ? null : prepareMachine().then(() => undefined, () => undefined);
 
   let building: Promise<void> | null = null;
   let again = false;
@@ -168,6 +173,7 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     rebuild,
     async close() {
       watcher?.close();
+      await warming;
       await node.close();
       await client.close();
       await cp.close();

@@ -5,7 +5,7 @@ import { basename, dirname } from "node:path";
 
 const IGNORED = /(^|[\\/])(dist|\.outpost|node_modules|\.git)([\\/]|$)/;
 
-export function watchSources(paths: { sourceDir: string; files: string[] }, onChange: (file: string) => void, debounceMs = 100): { close(): void } {
+export function watchSources(paths: { sourceDir: string; files: string[] }, onChange: (file: string) => void, debounceMs = 50): { close(): void } {
   let timer: NodeJS.Timeout | undefined;
   let last = "";
   const changed = (file: string) => {

@@ -173,7 +173,7 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
     if (wrapper && engine.instrumentedPath && opts.snapshot !== "wizer") {
       const [w, path] = [wrapper, engine.instrumentedPath];
       const mine = await timer.run("snapshot", async () => {
-        const taken = await snapshotInV8({ instrumented: await readFile(path), sourcesDir, env, input }).catch(() => null); // wizer says why
+        const taken = await snapshotInV8({ instrumentedPath: path, sourcesDir, env, input }).catch(() => null); // wizer says why
         return taken && moduleSignature(taken.module) === w.signature ? taken : null;
       });
       const reused = mine && await timer.run("wrap", () => rewrap(w, mine.module, w.signature));

@@ -8,7 +8,7 @@
 // have rewritten them); when they do not, or anything throws, the caller runs wizer itself. The caller
 // also checks the result's signature against a module wizer made (wrapper.ts), so only a byte layout
 // wizer agrees with is used, and then runs check_init on the same instance.
-import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { concatBytes, coreSections, Reader, SECTION, sectionBytes, writeUleb, type Section } from "../../core/wasm/reader.ts";
 import { partSection, type ModuleParts, type PartSection } from "./module-parts.ts";
@@ -20,8 +20,8 @@ const MERGE_GAP = 64;
 const REMOVED_EXPORTS = new Set(["_initialize", "componentize.wizer"]);
 
 export interface SnapshotInput {
-  /** instrument() of the spliced engine. */
-  instrumented: Uint8Array;
+  /** The file holding instrument() of the spliced engine (engine.ts). */
+  instrumentedPath: string;
   /** Host directory preopened as `/` in the guest (the bundle and the initializer script). */
   sourcesDir: string;
   env: Record<string, string>;
@@ -179,16 +179,34 @@ export interface Snapshot {
   checkInit(): { status: number; stderr: string };
 }
 
+/** Instrumented engines read and compiled in this process, by file identity: `outpost dev` rebuilds compile once. */
+const compiled = new Map<string, Promise<{ bytes: Uint8Array; module: WebAssembly.Module }>>();
+
+function loadInstrumented(path: string): Promise<{ bytes: Uint8Array; module: WebAssembly.Module }> {
+  const st = statSync(path);
+  const id = `${path}\0${st.ino}\0${st.size}\0${st.mtimeMs}`;
+  let entry = compiled.get(id);
+  if (!entry) {
+    entry = (async () => {
+      const bytes = readFileSync(path);
+      return { bytes, module: await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>) };
+    })();
+    entry.catch(() => compiled.delete(id));
+    compiled.clear(); // one engine at a time: an older one is not used again
+    compiled.set(id, entry);
+  }
+  return entry;
+}
+
 /** The snapshot of the app, or null when this run cannot stand in for wizer's (see the header). */
 export async function snapshotInV8(o: SnapshotInput): Promise<Snapshot | null> {
-  const engine = o.instrumented;
+  const { bytes: engine, module } = await loadInstrumented(o.instrumentedPath);
   const sections = coreSections(engine, " (instrumented engine)");
   const find = (id: number) => sections.find((s) => s.id === id);
   const exp = find(EXPORT)!;
   const mem = find(MEMORY)!;
   const globals = globalsOf(engine, find(GLOBAL));
   const exports = exportsOf(engine, exp).filter((e) => !e.name.startsWith(GLOBAL_EXPORT));
-  const module = await WebAssembly.compile(engine as Uint8Array<ArrayBuffer>);
 
   const stdinPath = join(o.sourcesDir, "..", "snapshot.stdin");
   const outPath = join(o.sourcesDir, "..", "snapshot.stdout");

@@ -1,0 +1,26 @@
+// packWithBytes (pack-bytes.ts): what it writes unpacks to the same object msgpackr's own pack() gives.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { pack, Unpackr } from "msgpackr";
+import { packWithBytes } from "./pack-bytes.ts";
+
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true }); // as the control plane reads bodies
+
+test("unpacks to the object msgpackr packs, bytes included", () => {
+  const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
+  const manifest = { name: "hello", sha256: "ab".repeat(32), routes: [{ pattern: "/*" }], size: bytes.length, nested: { a: [1, "x", null] } };
+  const ours = unpackr.unpack(packWithBytes({ manifest, skipped: undefined }, "component", bytes));
+  const theirs = unpackr.unpack(pack({ manifest, component: bytes }));
+  assert.equal(ours, theirs);
+  assert.equal(Object.keys(ours), ["manifest", "component"]);
+  assert.ok(Buffer.from(ours.component).equals(Buffer.from(bytes)));
+});
+
+test("an empty binary and no other fields", () => {
+  const out = unpackr.unpack(packWithBytes({}, "value", new Uint8Array(0)));
+  assert.equal(Object.keys(out), ["value"]);
+  assert.instance(out.value, Uint8Array);
+  assert.is(out.value.length, 0);
+});
+
+test.run();
