@@ -14,6 +14,7 @@ import { ASYNC_EXPORTS, SUSPENDING_IMPORTS } from "./host/index.ts";
 import { componentShape, type ComponentShape } from "./component-shape.ts";
 import { limitMemory } from "./memory-limit.ts";
 import { GLUE_PATCH_VERSION, patchGlueText } from "./perf/glue-patch.ts";
+import { MACHINE_CACHE_DIR } from "../core/machine-cache.ts";
 import { claimShape, knownShape, rememberShape, shapeDir, writeAtomic, type ShapeRecord } from "./shape-reuse.ts";
 import { loadJco, validateComponent, type ComponentInfo } from "../core/component/validate.ts";
 import { bytesEqual, splitDataImage, type DataImage } from "./data-image.ts";
@@ -63,6 +64,11 @@ type CoreModules = Pick<CompiledComponent, "modules" | "images" | "ownBytes" | "
 
 export interface CompileOptions {
   cacheDir: string;
+  /**
+   * Where shape records are shared by every project and region on the machine (default
+   * core/machine-cache.ts; null: only `cacheDir`). Looked up after `cacheDir`, written with it.
+   */
+  sharedCacheDir?: string | null;
   /** Caps the maximum of every memory the core modules define. */
   memoryLimitBytes?: number;
   /** The bytes' SHA-256, when the caller has verified it (saves hashing the bytes again). */
@@ -110,18 +116,19 @@ export function patchGlue(js: string): string {
   return patchGlueText(js).js;
 }
 
-async function load(bytes: Uint8Array, hash: string, cacheDir: string, memoryLimitBytes?: number): Promise<PostedComponent> {
+async function load(bytes: Uint8Array, hash: string, cacheDir: string, shared: string | null, memoryLimitBytes?: number): Promise<PostedComponent> {
   const t = performance.now();
   const dir = join(cacheDir, "transpiled", hash);
   const shape = componentShape(bytes);
-  const record = shape && (await knownShape(shapeDir(cacheDir, shape), shape));
+  const sharedDir = shape && shared ? shapeDir(shared, shape) : null;
+  const record = shape && ((await knownShape(shapeDir(cacheDir, shape), shape)) ?? (sharedDir && (await knownShape(sharedDir, shape))));
   const base = { hash, size: bytes.byteLength, modulesDir: dir, compileId: `${compiledKey(hash, memoryLimitBytes)}#${++compiles}` };
   if (shape && record) return { ...base, ...(await fromShape(shape, record, memoryLimitBytes, t)) };
-  if (!shape) return { ...base, ...(await transpiled(bytes, shape, dir, cacheDir, memoryLimitBytes, t)) };
+  if (!shape) return { ...base, ...(await transpiled(bytes, shape, dir, [], memoryLimitBytes, t)) };
   const claim = await claimShape(shapeDir(cacheDir, shape), shape); // another region may be transpiling it
   if ("record" in claim) return { ...base, ...(await fromShape(shape, claim.record, memoryLimitBytes, t)) };
   try {
-    return { ...base, ...(await transpiled(bytes, shape, dir, cacheDir, memoryLimitBytes, t)) };
+    return { ...base, ...(await transpiled(bytes, shape, dir, [shapeDir(cacheDir, shape), ...(sharedDir ? [sharedDir] : [])], memoryLimitBytes, t)) };
   } finally {
     await claim.release();
   }
@@ -153,8 +160,8 @@ async function writeModuleFiles(p: PostedComponent, bytes: Uint8Array): Promise<
   await Promise.all(names.map((name, i) => (existsSync(join(p.modulesDir, name)) ? undefined : writeAtomic(join(p.modulesDir, name), shape.coreModules[i]))));
 }
 
-/** A component of a new shape (or none): validated and transpiled by jco once, its files in `dir`. */
-async function transpiled(bytes: Uint8Array, shape: ComponentShape | null, dir: string, cacheDir: string, memoryLimitBytes: number | undefined, t0: number) {
+/** A component of a new shape (or none): validated and transpiled by jco once, its files in `dir`, its shape's record in `shapeDirs`. */
+async function transpiled(bytes: Uint8Array, shape: ComponentShape | null, dir: string, shapeDirs: string[], memoryLimitBytes: number | undefined, t0: number) {
   let gluePath = join(dir, `component.${GLUE_PATCH_VERSION}.js`); // glue patches change: a new name, never stale glue
   const info = await validated(bytes, dir);
   const validateMs = performance.now() - t0;
@@ -173,8 +180,8 @@ async function transpiled(bytes: Uint8Array, shape: ComponentShape | null, dir: 
     }
     const glue = patchGlue(new TextDecoder().decode(out.files["component.js"]));
     await writeAtomic(gluePath, glue);
-    const record = shape && (await rememberShape(shapeDir(cacheDir, shape), shape, info, glue, out.files));
-    if (record) gluePath = record.gluePath; // the same text: the next components of the shape import this one
+    const records = shape ? await Promise.all(shapeDirs.map((d) => rememberShape(d, shape, info, glue, out.files).catch(() => null))) : [];
+    if (records[0]) gluePath = records[0].gluePath; // the same text: the next components of the shape import this one
   }
   const transpileMs = performance.now() - t;
   t = performance.now();
@@ -263,7 +270,7 @@ function entry(bytes: Uint8Array, opts: CompileOptions) {
   const key = compiledKey(hash, opts.memoryLimitBytes);
   let e = compiled.get(key);
   if (!e) {
-    const posted = load(bytes, hash, opts.cacheDir, opts.memoryLimitBytes);
+    const posted = load(bytes, hash, opts.cacheDir, opts.sharedCacheDir === undefined ? MACHINE_CACHE_DIR : opts.sharedCacheDir, opts.memoryLimitBytes);
     e = { posted };
     compiled.set(key, e);
     posted.catch(() => { if (compiled.get(key)?.posted === posted) compiled.delete(key); });

@@ -4,6 +4,7 @@
 import { Agent, request, type Dispatcher } from "undici";
 import { pack, unpack } from "msgpackr";
 import { packWithBytes } from "../../core/pack-bytes.ts";
+import { isDeepStrictEqual } from "node:util";
 import type { deploymentView } from "../../control-plane/api/deployment-view.ts";
 import { ndjsonLines } from "../../control-plane/http/ndjson.ts";
 import type { KvListResult } from "../../core/kv/semantics.ts";
@@ -114,6 +115,22 @@ export class ControlPlaneClient {
   /** Uploads a built component with its manifest (the build's manifest.json). */
   uploadVersion(app: string, manifest: Manifest, component: Uint8Array): Promise<UploadResult> {
     return this.#json("POST", `/v1/apps/${enc(app)}/versions`, { packed: packWithBytes({ manifest }, "component", component) });
+  }
+
+  /**
+   * The upload, unless the app's latest version already is this component with this manifest: the
+   * control plane would then answer `created: false` after reading the whole component (13 MB for a JS
+   * app); this answers the same after two small GETs, and reads the component only when it is sent.
+   */
+  async uploadVersionIfNew(app: string, manifest: Manifest, component: () => Promise<Uint8Array>): Promise<UploadResult> {
+    const latest = await this.versions(app).then((l) => l.versions.reduce<VersionSummary | null>((a, v) => (!a || v.version > a.version ? v : a), null), () => null);
+    if (latest && latest.sha256 === manifest.sha256) {
+      const stored = await this.version(app, latest.version).catch(() => null);
+      if (stored && isDeepStrictEqual(stored.manifest, JSON.parse(JSON.stringify(manifest)))) {
+        return { app, version: latest.version, sha256: latest.sha256, size: latest.size, created: false };
+      }
+    }
+    return this.uploadVersion(app, manifest, await component());
   }
 
   versions(app: string): Promise<VersionList> { return this.#json("GET", `/v1/apps/${enc(app)}/versions`); }

@@ -42,7 +42,7 @@ async function buildAndUpload(opts: DeployAppOptions): Promise<UploadResult> {
   const bytes = await readFile(built.wasmPath);
   out.stepStart("upload", formatBytes(bytes.length));
   const t1 = performance.now();
-  const upload = await client.uploadVersion(config.name, built.manifest, bytes);
+  const upload = await client.uploadVersionIfNew(config.name, built.manifest, async () => bytes);
   const what = upload.created ? `v${upload.version} · ${formatBytes(upload.size)} · sha256 ${upload.sha256.slice(0, 12)}` : `unchanged: same as v${upload.version}`;
   out.stepEnd("upload", performance.now() - t1, what);
   return upload;

@@ -7,10 +7,11 @@ import { existsSync } from "node:fs";
 import { copyFile, link, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { instrument } from "./snapshot.ts";
+import { MACHINE_CACHE_DIR } from "../../core/machine-cache.ts";
 import { ENGINE_PATH, loadSplicer, versions, type CoreFn, type Feature } from "./toolchain.ts";
 
-/** Shared by every project built with this checkout of Outpost. */
-export const GLOBAL_CACHE_DIR = join(import.meta.dirname, "..", "..", "node_modules", ".cache", "outpost");
+/** Shared by every project built with this checkout of Outpost (core/machine-cache.ts). */
+export const GLOBAL_CACHE_DIR = MACHINE_CACHE_DIR;
 
 export interface SplicedEngine {
   /** The spliced core module, ready for wizer. */

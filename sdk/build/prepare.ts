@@ -18,6 +18,8 @@ export interface PrepareOptions {
   /** Default engine.ts's GLOBAL_CACHE_DIR. */
   globalCacheDir?: string;
   onProgress?: ProgressFn;
+  /** Runs on the built component before the temp project is removed (scripts/prepare.ts has the runtime read its shape). */
+  then?: (built: BuildResult, projectCacheDir: string) => Promise<void>;
 }
 
 /** Builds the minimal app into a temp project (removed afterwards); the global cache keeps what it made. */
@@ -28,7 +30,9 @@ export async function prepareMachine(opts: PrepareOptions = {}): Promise<BuildRe
     await writeFile(join(dir, "wrangler-like.toml"), 'name = "prepare"\nmain = "src/index.ts"\ncompatibility_date = "2025-01-01"\n');
     await writeFile(join(dir, "src", "index.ts"), APP);
     const config = await loadConfig(join(dir, "wrangler-like.toml"));
-    return await buildApp(config, { globalCacheDir: opts.globalCacheDir, onProgress: opts.onProgress });
+    const built = await buildApp(config, { globalCacheDir: opts.globalCacheDir, onProgress: opts.onProgress });
+    await opts.then?.(built, join(dir, ".outpost", "cache"));
+    return built;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
