@@ -12,7 +12,7 @@ import { removeDir, tempDir } from "../testkit/temp.ts";
 import type { FirstRunReport } from "./firstrun/report.ts";
 
 const BENCH = join(import.meta.dirname, "firstrun.ts");
-const ROWS = ["build.fresh-project", "build.unchanged", "build.one-line", "dev.first-200", "dev.edit", "start.again"];
+const ROWS = ["build.fresh-project", "build.unchanged", "build.one-line", "dev.first-200", "dev.edit", "dev.edit-after-idle", "start.again"];
 
 test("firstrun bench --smoke --no-fresh produces well-formed JSON", () => {
   const results = tempDir("outpost-bench-firstrun-smoke-");

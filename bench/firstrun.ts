@@ -15,6 +15,9 @@ import { copyExample, withEmptyMachineCaches, type Project } from "./firstrun/pr
 import { renderMarkdown, summarizeRows, type FirstRunReport, type Row } from "./firstrun/report.ts";
 import { removeDir } from "../testkit/temp.ts";
 
+/** How long the "after idle" dev row waits after the first 200: a user reading the URL (dev warms its builder after 1.5 s). */
+const DEV_IDLE_MS = 3000;
+
 async function main(): Promise<void> {
   const opts = optionsOrExit("bench/firstrun.ts", parseOptions, USAGE);
   const startedAt = new Date();
@@ -31,7 +34,8 @@ async function main(): Promise<void> {
     buildUnchanged: row("build.unchanged", "outpost build, unchanged", 200),
     buildEdit: row("build.one-line", "outpost build, one-line change", 1000),
     devFirst: row("dev.first-200", "outpost dev, cached build: spawn → first 200", 1500),
-    devEdit: row("dev.edit", "outpost dev: save of a one-line edit → new code answers", 1000),
+    devEdit: row("dev.edit", "outpost dev: a one-line edit saved at once → new code answers", 1000),
+    devEditIdle: row("dev.edit-after-idle", `outpost dev: the same, saved ${DEV_IDLE_MS / 1000} s after the first 200`, 1000),
     upClone: row("start.fresh-clone", "npm start, fresh clone: spawn → 200 from every region", 10000),
     upAgain: row("start.again", "npm start again (project state kept): spawn → 200 from every region", null),
   };
@@ -60,11 +64,12 @@ async function main(): Promise<void> {
     }
     p.edit(null);
     await timeBuild(root, p, timeoutMs); // the original is cached again: dev starts on a cached build
-    progress(`outpost dev × ${runs}: spawn → first 200, then a one-line edit → new code`);
+    progress(`outpost dev × ${runs} × 2: spawn → first 200, then a one-line edit → new code (at once, and ${DEV_IDLE_MS / 1000} s later)`);
     for (let i = 0; i < runs; i++) {
       const s = await timeDev(root, p, `dev-${tag}-${i}`, timeoutMs);
       rows.devFirst.samples.push(s.first200);
       rows.devEdit.samples.push(s.edit);
+      rows.devEditIdle.samples.push((await timeDev(root, p, `dev-idle-${tag}-${i}`, timeoutMs, DEV_IDLE_MS)).edit);
     }
     progress(`npm start × ${runs} on one project (after an untimed first start)`);
     const q = project();

@@ -1,10 +1,11 @@
-// packWithBytes (pack-bytes.ts): what it writes unpacks to the same object msgpackr's own pack() gives.
+// packWithBytes (pack-bytes.ts): its pieces, joined, unpack to the object msgpackr's own pack() gives.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { pack, Unpackr } from "msgpackr";
-import { packWithBytes } from "./pack-bytes.ts";
+import { packWithBytes as pieces } from "./pack-bytes.ts";
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true }); // as the control plane reads bodies
+const packWithBytes = (fields: Record<string, unknown>, name: string, bytes: Uint8Array) => Buffer.concat(pieces(fields, name, bytes));
 
 test("unpacks to the object msgpackr packs, bytes included", () => {
   const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
@@ -14,6 +15,7 @@ test("unpacks to the object msgpackr packs, bytes included", () => {
   assert.equal(ours, theirs);
   assert.equal(Object.keys(ours), ["manifest", "component"]);
   assert.ok(Buffer.from(ours.component).equals(Buffer.from(bytes)));
+  assert.is(pieces({ manifest }, "component", bytes).at(-1), bytes, "the bytes are a piece of their own, not a copy");
 });
 
 test("an empty binary and no other fields", () => {

@@ -75,8 +75,11 @@ export async function timeBuild(root: string, project: Project, timeoutMs: numbe
   return performance.now() - t0;
 }
 
-/** `outpost dev` on a cached build: spawn → the current code's first 200, then a saved one-line edit → the new code answers. */
-export async function timeDev(root: string, project: Project, marker: string, timeoutMs: number): Promise<{ first200: number; edit: number }> {
+/**
+ * `outpost dev` on a cached build: spawn → the current code's first 200, then, `idleMs` later (0: at once),
+ * a saved one-line edit → the new code answers.
+ */
+export async function timeDev(root: string, project: Project, marker: string, timeoutMs: number, idleMs = 0): Promise<{ first200: number; edit: number }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const t0 = performance.now();
@@ -85,6 +88,7 @@ export async function timeDev(root: string, project: Project, marker: string, ti
     // The current code's answer: a version left from an earlier session (an edit) does not count.
     await pollUntil(url, (r) => r.status === 200 && !r.text.includes('"edit"'), timeoutMs, p);
     const first200 = performance.now() - t0;
+    if (idleMs) await new Promise((r) => setTimeout(r, idleMs));
     const t1 = performance.now();
     project.edit(marker);
     await pollUntil(url, (r) => r.status === 200 && r.text.includes(JSON.stringify(marker)), timeoutMs, p);

@@ -43,7 +43,7 @@ export class ApiError extends Error {
   }
 }
 
-type Body = { json?: unknown; msgpack?: unknown; raw?: Uint8Array | string; packed?: Buffer };
+type Body = { json?: unknown; msgpack?: unknown; raw?: Uint8Array | string; packed?: Uint8Array[] };
 
 const enc = encodeURIComponent;
 
@@ -60,16 +60,21 @@ export class ControlPlaneClient {
 
   async #send(method: Dispatcher.HttpMethod, path: string, body: Body = {}, extra: { accept?: string; signal?: AbortSignal; bodyTimeout?: number; reset?: boolean } = {}): Promise<Dispatcher.ResponseData> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.#token}` };
-    let payload: string | Buffer | Uint8Array | undefined;
+    let payload: string | Buffer | Uint8Array | Iterable<Uint8Array> | undefined;
     if (body.json !== undefined) { headers["content-type"] = "application/json"; payload = JSON.stringify(body.json); }
     if (body.msgpack !== undefined) { headers["content-type"] = "application/x-msgpack"; payload = pack(body.msgpack); }
     if (body.raw !== undefined) { headers["content-type"] = "application/octet-stream"; payload = body.raw; }
-    if (body.packed !== undefined) { headers["content-type"] = "application/x-msgpack"; payload = body.packed; }
+    if (body.packed !== undefined) {
+      // Pieces sent one after another (undici writes an iterable body as is), with their total length.
+      headers["content-type"] = "application/x-msgpack";
+      headers["content-length"] = String(body.packed.reduce((n, p) => n + p.byteLength, 0));
+      payload = body.packed;
+    }
     if (extra.accept) headers.accept = extra.accept;
     const call = `${method} ${path.split("?")[0]}`;
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(this.url + path, { method, headers, body: payload, signal: extra.signal, dispatcher: this.#dispatcher, headersTimeout: 60_000, bodyTimeout: extra.bodyTimeout ?? 60_000, reset: extra.reset });
+      res = await request(this.url + path, { method, headers, body: payload as Dispatcher.RequestOptions["body"], signal: extra.signal, dispatcher: this.#dispatcher, headersTimeout: 60_000, bodyTimeout: extra.bodyTimeout ?? 60_000, reset: extra.reset });
     } catch (err) {
       if (extra.signal?.aborted) throw err;
       const e = err as Error & { code?: string };

@@ -39,7 +39,7 @@ async function buildAndUpload(opts: DeployAppOptions): Promise<UploadResult> {
   const built = await buildApp(config, { onProgress: (step, ms) => (ms === undefined ? out.stepStart(step, BUILD_DETAIL[step]) : out.stepEnd(step, ms)) });
   for (const w of built.warnings) out.warn(w);
   out.info(`${out.green("Built")} in ${formatMs(performance.now() - t0)}${built.cached ? out.dim(" (unchanged, from the cache)") : ""}`);
-  const bytes = await readFile(built.wasmPath);
+  const bytes = built.component ?? await readFile(built.wasmPath);
   out.stepStart("upload", formatBytes(bytes.length));
   const t1 = performance.now();
   const upload = await client.uploadVersionIfNew(config.name, built.manifest, async () => bytes);

@@ -6,7 +6,9 @@
 // failed rebuild keeps the last good version. `/__outpost/scheduled` runs scheduled() by hand.
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
-import { readFile } from "node:fs/promises";
+import { mkdtempSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ControlPlaneClient } from "../client/api-client.ts";
 import { startControlPlane } from "../../control-plane/server.ts";
@@ -17,7 +19,6 @@ import { BuildError, locationsIn } from "../../sdk/build/errors.ts";
 import type { LogSink } from "../../core/logs/line.ts";
 import { loadConfig, type AppConfig } from "../../sdk/config/index.ts";
 import { buildApp, type BuildResult } from "../../sdk/build/index.ts";
-import { prepareMachine } from "../../sdk/build/prepare.ts";
 import { devSecrets } from "./dev-vars.ts";
 import { watchSources } from "./watch.ts";
 
@@ -85,7 +86,7 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     for (const [k, v] of Object.entries(secrets)) if (stored[k] !== v) { await client.secretPut(name, k, v); secretsChanged = true; }
     for (const k of Object.keys(stored)) if (!(k in secrets)) { await client.secretDelete(name, k); secretsChanged = true; }
     lastSecrets = secrets;
-    const upload = await client.uploadVersionIfNew(name, result.manifest, () => readFile(result.wasmPath));
+    const upload = await client.uploadVersionIfNew(name, result.manifest, async () => result.component ?? readFile(result.wasmPath));
     return { t, result, name, upload, secretsChanged };
   };
   type Prepared = Awaited<ReturnType<typeof prepare>>;
@@ -141,14 +142,18 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     throw err;
   }
   // Once the session has been idle for WARM_AFTER_MS (the user reads the URL, opens the editor): one
-  // throwaway build of a minimal app (sdk/build/prepare.ts) loads and compiles what a rebuild runs
-  // (esbuild's service, the instrumented engine, the snapshot's code), so that the first save builds
-  // in ~0.45 s instead of ~0.8 s. A save before then is built at once and warms it instead: the
-  // warm-up never competes with a rebuild for the CPU.
+  // throwaway build of the app itself into a temp cache (nothing it writes is used) loads and compiles
+  // what a rebuild runs (esbuild's service, the instrumented engine, the engine functions this app's
+  // initialisation calls), so that the first save builds about as fast as the later ones. A save before
+  // then is built at once and warms it instead: the warm-up never competes with a rebuild for the CPU.
   let warming: Promise<void> | null = null;
   let warmTimer: NodeJS.Timeout | null = opts.watch === false ? null : setTimeout(() => {
     warmTimer = null;
-    if (!building) warming = prepareMachine().then(() => undefined, () => undefined);
+    if (building) return;
+    const dir = mkdtempSync(join(tmpdir(), "outpost-dev-warm-"));
+    warming = buildApp(config, { cacheDir: join(dir, "cache"), outDir: join(dir, "dist") })
+      .then(() => undefined, () => undefined)
+      .finally(() => rm(dir, { recursive: true, force: true }));
   }, WARM_AFTER_MS);
   warmTimer?.unref();
 

@@ -55,6 +55,8 @@ export interface BuildResult {
   wrapper?: "reused" | "made";
   /** When componentize ran: who took the app's snapshot, V8 in this process (snapshot.ts) or wizer. */
   snapshot?: "v8" | "wizer";
+  /** When componentize ran: the bytes written to `wasmPath` (a caller that sends them need not read them back). */
+  component?: Uint8Array;
 }
 
 const outDirOf = (config: AppConfig, opts: BuildOptions) => resolve(config.dir, opts.outDir ?? "dist");
@@ -135,7 +137,7 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
   });
   const out = await timer.run("write", async () => writeOutputs(config, opts, "js", await storeComponent(cacheDir, key, component, describe(component, world))));
   await remember();
-  return { ...out, cached: false, steps: timer.steps, warnings: bundle.warnings, engine, wrapper, snapshot };
+  return { ...out, cached: false, steps: timer.steps, warnings: bundle.warnings, engine, wrapper, snapshot, component };
 }
 
 /** Validates a prebuilt component (any language) and writes it with a manifest, as buildApp does. */

@@ -9,7 +9,7 @@
 // also checks the result's signature against a module wizer made (wrapper.ts), so only a byte layout
 // wizer agrees with is used, and then runs check_init on the same instance.
 import { closeSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { concatBytes, coreSections, Reader, SECTION, sectionBytes, writeUleb, type Section } from "../../core/wasm/reader.ts";
 import { partSection, type ModuleParts, type PartSection } from "./module-parts.ts";
 
@@ -179,12 +179,16 @@ export interface Snapshot {
   checkInit(): { status: number; stderr: string };
 }
 
-/** Instrumented engines read and compiled in this process, by file identity: `outpost dev` rebuilds compile once. */
+/**
+ * Instrumented engines read and compiled in this process, by engine key (the name of the cache entry's
+ * directory, engine.ts: the same key is the same engine in every cache) and size: `outpost dev`
+ * rebuilds compile it once, and V8's lazily compiled functions stay compiled.
+ */
 const compiled = new Map<string, Promise<{ bytes: Uint8Array; module: WebAssembly.Module }>>();
 
 function loadInstrumented(path: string): Promise<{ bytes: Uint8Array; module: WebAssembly.Module }> {
   const st = statSync(path);
-  const id = `${path}\0${st.ino}\0${st.size}\0${st.mtimeMs}`;
+  const id = `${basename(dirname(path))}\0${st.size}`;
   let entry = compiled.get(id);
   if (!entry) {
     entry = (async () => {
