@@ -39,9 +39,11 @@ test("the cloud commands are listed and refuse bad arguments before calling anyt
     [["deploy", "--gradual"], "--gradual needs the new version's share of traffic"],
     [["rollback", "latest"], 'the version must be a number like 3 or v3, got "latest"'],
     [["up", "--port-base", "70000"], "--port-base must be an integer from 1 to"],
+    [["dev", "--threads", "0"], '--threads must be a whole number from 1 to 64, got "0"'],
   ];
   for (const [args, message] of cases) {
-    const r = await outpost(args[0] === "up" ? args : [...args, "--token", "t", "--control-plane", "http://127.0.0.1:9"]);
+    const local = args[0] === "up" || args[0] === "dev";
+    const r = await outpost(local ? args : [...args, "--token", "t", "--control-plane", "http://127.0.0.1:9"]);
     assert.is(r.code, 1, args.join(" "));
     assert.match(r.stderr, message);
   }

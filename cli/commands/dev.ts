@@ -9,9 +9,10 @@ export const options: OptionsConfig = {
   port: { type: "string", short: "p" },
   host: { type: "string" },
   "no-watch": { type: "boolean" },
+  threads: { type: "string" },
 };
 
-export const usage = `Usage: outpost dev [--port <n>] [--host <addr>] [--no-watch] [--config <path>] [--env <name>]
+export const usage = `Usage: outpost dev [--port <n>] [--host <addr>] [--threads <n>] [--no-watch] [--config <path>] [--env <name>]
 
 Builds the app and serves it locally, like one region of the edge, with its own control plane in
 the same process: KV, queues, crons and secrets work as on the edge, their state kept under
@@ -23,6 +24,8 @@ by hand with GET /__outpost/scheduled?cron=<expr> (open on dev servers only).
 Options:
   -p, --port <n>     port to listen on (default 8787; 0 picks a free one)
       --host <addr>  address to bind (default 127.0.0.1)
+      --threads <n>  runtime threads (default 1: a second one only costs start time for one developer;
+                     an edge node runs one per core)
       --no-watch     do not rebuild on changes
   -c, --config <path>, -e, --env <name>   as for every command`;
 
@@ -30,10 +33,13 @@ export async function run(args: CommandArgs): Promise<number> {
   const { out } = args;
   const port = args.values.port === undefined ? 8787 : Number(args.values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number from 0 to 65535, got "${args.values.port}"`);
+  const threads = args.values.threads === undefined ? 1 : Number(args.values.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`--threads must be a whole number from 1 to 64, got "${args.values.threads}"`);
   const session = await startDev({
     configPath: args.config,
     env: args.env,
     port,
+    threads,
     host: typeof args.values.host === "string" ? args.values.host : undefined,
     watch: !args.values["no-watch"],
     onLog: (line) => (args.json ? process.stdout.write(JSON.stringify(line) + "\n") : out.info(formatLogLine(line))),

@@ -1,6 +1,6 @@
 // Step 1 of `outpost build`: bundles the app's entry module, its npm dependencies and the guest shim
 // into one ES module with esbuild, leaving `wasi:*` and `outpost:*` imports for componentize-js to bind.
-import { build, type Message } from "esbuild";
+import type { Message } from "esbuild";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { BuildError, type SourceLocation } from "./errors.ts";
@@ -82,6 +82,7 @@ function explain(msg: Message, main: string, dir: string): string {
 export async function bundleApp(config: { dir: string; main: string }, opts: BundleOptions = {}): Promise<Bundle> {
   const guest = opts.guest ?? GUEST_SHIM;
   if (!existsSync(guest)) throw new BuildError("bundle", `the Outpost guest shim is missing: ${guest}`);
+  const { build } = await import("esbuild"); // here, not at the top: an unchanged build (inputs.ts) never loads it
   let result;
   try {
     result = await build({

@@ -13,7 +13,10 @@ import { lookupWrapper, moduleSignature, rewrap, storeWrapper, wrapperKey, type 
 import { snapshotInV8 } from "./snapshot.ts";
 import { checkBuilt, validateBuilt } from "./validate.ts";
 import type { ComponentInfo } from "../../core/component/validate.ts";
-import { DEFAULT_FEATURES, PREVIEW1_ADAPTER_PATH, loadJco, loadSplicer, loadWizer, versions, type Feature } from "./toolchain.ts";
+import { PREVIEW1_ADAPTER_PATH, loadJco, loadSplicer, loadWizer, versions, type Feature } from "./toolchain.ts";
+import { featuresFor } from "./features.ts";
+
+export { featuresFor } from "./features.ts";
 
 export interface ComponentizeOptions {
   /** The JS module (the bundle). */
@@ -47,13 +50,6 @@ export interface ComponentizeResult {
   wrapper: "reused" | "made";
   /** Who took the snapshot of the initialised app: V8 in this process (snapshot.ts) or wizer. */
   snapshot: "v8" | "wizer";
-}
-
-/** componentize()'s feature choice: all defaults, minus fetch-event when the module exports incomingHandler. */
-export function featuresFor(exportNames: readonly string[]): Feature[] {
-  const features = new Set<Feature>(DEFAULT_FEATURES);
-  if (features.has("http") && exportNames.includes("incomingHandler")) features.delete("fetch-event");
-  return [...features];
 }
 
 /** The environment componentize() hands wizer: the engine reads its exports and imports from it. */

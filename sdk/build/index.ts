@@ -9,7 +9,7 @@ import type { AppConfig } from "../../core/config/model.ts";
 import { bundleApp, GUEST_SHIM } from "./bundle.ts";
 import { fingerprint, readLastBuild, sourcesRead, writeLastBuild } from "./inputs.ts";
 import { componentKey, lookupComponent, storeComponent, type CachedComponent, type CachedInfo } from "./cache.ts";
-import { componentizeJs, featuresFor } from "./componentize.ts";
+import { featuresFor } from "./features.ts";
 import { checkBuilt, validateBuilt } from "./validate.ts";
 import type { SplicedEngine } from "./engine.ts";
 import { BuildError } from "./errors.ts";
@@ -121,6 +121,7 @@ export async function buildApp(config: AppConfig, opts: BuildOptions = {}): Prom
     await remember();
     return cachedOutputs(hit, bundle.warnings);
   }
+  const { componentizeJs } = await import("./componentize.ts"); // loaded only when a build componentizes
   const { component, info: world, engine, wrapper, snapshot } = await componentizeJs({
     source: bundle.code,
     sourceName,
