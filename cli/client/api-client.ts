@@ -123,16 +123,26 @@ export class ControlPlaneClient {
   }
 
   /**
-   * The upload, unless the app's latest version already is this component with this manifest: the
-   * control plane would then answer `created: false` after reading the whole component (13 MB for a JS
-   * app); this answers the same after two small GETs, and reads the component only when it is sent.
+   * The upload, sending the component only when the control plane lacks it: when the app's latest
+   * version already is this component and manifest, that version (as the control plane would answer
+   * after reading all 13 MB of a JS app); when an earlier version has this component, the manifest
+   * alone (`{manifest}`: a new version of a stored component); otherwise the whole upload. Reads the
+   * component only when it is sent.
    */
   async uploadVersionIfNew(app: string, manifest: Manifest, component: () => Promise<Uint8Array>): Promise<UploadResult> {
-    const latest = await this.versions(app).then((l) => l.versions.reduce<VersionSummary | null>((a, v) => (!a || v.version > a.version ? v : a), null), () => null);
+    const versions = await this.versions(app).then((l) => l.versions, () => [] as VersionSummary[]);
+    const latest = versions.reduce<VersionSummary | null>((a, v) => (!a || v.version > a.version ? v : a), null);
     if (latest && latest.sha256 === manifest.sha256) {
       const stored = await this.version(app, latest.version).catch(() => null);
       if (stored && isDeepStrictEqual(stored.manifest, JSON.parse(JSON.stringify(manifest)))) {
         return { app, version: latest.version, sha256: latest.sha256, size: latest.size, created: false };
+      }
+    }
+    if (versions.some((v) => v.sha256 === manifest.sha256)) {
+      try {
+        return await this.#json("POST", `/v1/apps/${enc(app)}/versions`, { msgpack: { manifest } });
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === "component_needed")) throw err; // removed meanwhile: send it
       }
     }
     return this.uploadVersion(app, manifest, await component());

@@ -24,8 +24,7 @@ by hand with GET /__outpost/scheduled?cron=<expr> (open on dev servers only).
 Options:
   -p, --port <n>     port to listen on (default 8787; 0 picks a free one)
       --host <addr>  address to bind (default 127.0.0.1)
-      --threads <n>  runtime threads (default 1: a second one only costs start time for one developer;
-                     an edge node runs one per core)
+      --threads <n>  runtime threads (default one per core, as an edge node)
       --no-watch     do not rebuild on changes
   -c, --config <path>, -e, --env <name>   as for every command`;
 
@@ -33,8 +32,8 @@ export async function run(args: CommandArgs): Promise<number> {
   const { out } = args;
   const port = args.values.port === undefined ? 8787 : Number(args.values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number from 0 to 65535, got "${args.values.port}"`);
-  const threads = args.values.threads === undefined ? 1 : Number(args.values.threads);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new Error(`--threads must be a whole number from 1 to 64, got "${args.values.threads}"`);
+  const threads = args.values.threads === undefined ? undefined : Number(args.values.threads);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) throw new Error(`--threads must be a whole number from 1 to 64, got "${args.values.threads}"`);
   const session = await startDev({
     configPath: args.config,
     env: args.env,

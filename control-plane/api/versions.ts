@@ -1,5 +1,6 @@
-// Routes for versions: upload (msgpack `{manifest, component}`, sha256 checked against the manifest),
-// list an app's versions, show one with its manifest.
+// Routes for versions: upload (msgpack `{manifest, component}`, sha256 checked against the manifest; or
+// `{manifest}` alone for a component one of the app's versions already has), list an app's versions,
+// show one with its manifest.
 import { createHash } from "node:crypto";
 import type { IRequest } from "itty-router";
 import { requireApp } from "../auth.ts";
@@ -33,6 +34,16 @@ export function versionRoutes(router: ApiRouter, ctx: ApiContext): void {
     }
     const body = await readObject(request, ctx.maxUploadBytes, "the version upload");
     const manifest = checkManifest(body.manifest, app);
+    if (body.component === undefined) {
+      // A new version of a component this app already has (a config-only change, or code back to an earlier state).
+      const size = ctx.store.apps.reusedSize(app, manifest.sha256);
+      if (size === null) {
+        throw new HttpError(409, "component_needed", `app '${app}' has no version with component sha256 ${manifest.sha256}: upload it as {manifest, component}`);
+      }
+      if (typeof manifest.size === "number" && manifest.size !== size) throw new HttpError(422, "size_mismatch", `the component is ${size} bytes but manifest.size says ${manifest.size}`);
+      const { record, created } = await ctx.store.apps.putVersion(app, manifest, size, manifest.sha256);
+      return json({ app, version: record.version, sha256: record.sha256, size: record.size, created }, created ? 201 : 200);
+    }
     const component = bytesField(body, "component");
     const sha256 = createHash("sha256").update(component).digest("hex");
     if (sha256 !== manifest.sha256) {

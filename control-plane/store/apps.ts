@@ -34,6 +34,12 @@ export class AppStore {
     return this.#core.dbs.versions.get([app, version]);
   }
 
+  /** The size of the component `sha256` when one of the app's versions has it and its bytes are stored (else null). */
+  reusedSize(app: string, sha256: string): number | null {
+    const v = this.versions(app).find((x) => x.sha256 === sha256);
+    return v && this.#core.artifacts.has(sha256) ? v.size : null;
+  }
+
   /** The component bytes (shared: do not change them), from the artifact files or an older data dir's LMDB. */
   artifact(sha256: string): Buffer | undefined {
     return this.#core.artifacts.get(sha256);
@@ -93,16 +99,19 @@ export class AppStore {
    * Stores the artifact (once per sha256), then the next version record and its `version` entry. The
    * artifact file is durable before the transaction that names it starts, so a committed `version` entry
    * always has its bytes (a crash in between leaves only an unnamed file). Uploading the same component
-   * and manifest as the latest version returns that version instead (`created: false`).
+   * and manifest as the latest version returns that version instead (`created: false`). `component` is a
+   * number (its size) for a component this app already has a version of (reusedSize() said so): nothing
+   * is stored then.
    */
-  putVersion(app: string, manifest: Manifest, component: Buffer, sha256: string): Promise<{ record: VersionRecord; created: boolean }> {
+  putVersion(app: string, manifest: Manifest, component: Buffer | number, sha256: string): Promise<{ record: VersionRecord; created: boolean }> {
     const dbs = this.#core.dbs;
-    const stored = () => this.#core.artifacts.put(sha256, component);
+    const size = typeof component === "number" ? component : component.length;
+    const stored = typeof component === "number" ? async () => undefined : () => this.#core.artifacts.put(sha256, component);
     return this.#core.write((append, now) => {
       const rec = this.get(app) ?? newApp(app, now);
       const latest = rec.lastVersion ? this.version(app, rec.lastVersion) : undefined;
       if (latest && latest.sha256 === sha256 && isDeepStrictEqual(latest.manifest, manifest)) return { record: latest, created: false };
-      const record: VersionRecord = { app, version: rec.lastVersion + 1, sha256, size: component.length, manifest, uploadedAt: now };
+      const record: VersionRecord = { app, version: rec.lastVersion + 1, sha256, size, manifest, uploadedAt: now };
       dbs.versions.put([app, record.version], record);
       dbs.apps.put(app, { ...rec, lastVersion: record.version });
       append({ t: "version", app, version: record.version, sha256, size: record.size, manifest });

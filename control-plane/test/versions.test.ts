@@ -1,4 +1,5 @@
-// Versions over real HTTP: upload (msgpack), list, show, dedupe of an identical upload, and every refusal:
+// Versions over real HTTP: upload (msgpack), list, show, dedupe of an identical upload, a manifest-only
+// version of a stored component, and every refusal:
 // hash or size mismatch (422), wrong media type (415), malformed fields (400), too large (413), unknown app (404).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -35,6 +36,25 @@ test("the same component and manifest as the latest version is not a new version
   assert.equal({ version: again.body.version, created: again.body.created }, { version: 2, created: false });
 });
 
+test("a manifest alone makes a new version of a component the app already has; of another, 409 and nothing stored", async () => {
+  const { manifest } = fakeVersion("shop", "one");
+  const changed = { ...manifest, vars: { MODE: "config-only change" } };
+  const res = await call(cp.url, "POST", "/v1/apps/shop/versions", { msgpack: { manifest: changed } });
+  assert.is(res.status, 201);
+  assert.equal({ version: res.body.version, created: res.body.created, sha256: res.body.sha256, size: res.body.size }, { version: 3, created: true, sha256: manifest.sha256, size: manifest.size });
+  assert.equal((await call(cp.url, "GET", "/v1/apps/shop/versions/3")).body.manifest.vars, { MODE: "config-only change" });
+  const unknown = fakeVersion("shop", "never uploaded").manifest;
+  const missing = await call(cp.url, "POST", "/v1/apps/shop/versions", { msgpack: { manifest: unknown } });
+  assert.is(missing.status, 409);
+  assert.is(missing.body.error, "component_needed");
+  assert.match(missing.body.message, unknown.sha256);
+  const other = await call(cp.url, "POST", "/v1/apps/other/versions", { msgpack: { manifest: { ...manifest, name: "other" } } });
+  assert.is(other.status, 409, "another app's component is not reused by hash alone");
+  const wrongSize = await call(cp.url, "POST", "/v1/apps/shop/versions", { msgpack: { manifest: { ...changed, size: 3 } } });
+  assert.is(wrongSize.status, 422);
+  assert.is((await call(cp.url, "GET", "/v1/apps/shop/versions")).body.versions.length, 3);
+});
+
 test("the artifact is stored once and served to regions by hash", async () => {
   const { sha256, component } = fakeVersion("shop", "one");
   const res = await call(cp.url, "GET", `/v1/artifacts/${sha256}`);
@@ -55,7 +75,7 @@ test("a component whose sha256 differs from the manifest is refused with 422", a
   assert.is(size.status, 422);
   assert.is(size.body.error, "size_mismatch");
   const list = await call(cp.url, "GET", "/v1/apps/shop/versions");
-  assert.is(list.body.versions.length, 2);
+  assert.is(list.body.versions.length, 3);
 });
 
 test("malformed uploads are 400 naming the field, JSON is 415", async () => {
@@ -98,7 +118,7 @@ test("an unknown app is 404, an unknown endpoint is 404", async () => {
 
 test("every upload is a `version` entry in the log", () => {
   const entries = cp.store.readLog(1).filter((e) => e.t === "version");
-  assert.equal(entries.map((e) => e.t === "version" && e.version), [1, 2]);
+  assert.equal(entries.map((e) => e.t === "version" && e.version), [1, 2, 3]);
 });
 
 test.run();
