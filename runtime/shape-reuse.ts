@@ -3,11 +3,14 @@
 // of a known shape is laid out from this record without jco, its core modules taken straight from
 // its own bytes in memory; every component of the shape imports the shape's one glue file, so a
 // thread that ran one of them already has the glue loaded and compiled.
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ComponentShape } from "./component-shape.ts";
 import { GLUE_PATCH_VERSION } from "./perf/glue-patch.ts";
 import type { ComponentInfo } from "../core/component/validate.ts";
+import { writeAtomic } from "../core/write-atomic.ts";
+
+export { writeAtomic } from "../core/write-atomic.ts";
 
 export interface ShapeRecord {
   /** The shape's glue module (the same text jco generates for every component of the shape). */
@@ -20,12 +23,6 @@ export interface ShapeRecord {
 
 /** Known shapes by directory: read from disk once per process. */
 const known = new Map<string, ShapeRecord>();
-
-export async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
 
 /** Where a shape's record lives (glue patches change: a new name, never stale glue). */
 export function shapeDir(cacheDir: string, shape: ComponentShape): string {

@@ -3,9 +3,10 @@
 // componentized twice. Keeps the most recently used entries and drops the rest.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import type { ComponentInfo } from "../../core/component/validate.ts";
+import { writeAtomic } from "../../core/write-atomic.ts";
 
 /** Bump when the pipeline changes in a way the other key parts do not capture. */
 const PIPELINE_VERSION = "outpost-componentize-1";
@@ -55,12 +56,6 @@ export async function lookupComponent(cacheDir: string, key: string): Promise<Ca
   } catch {
     return null;
   }
-}
-
-async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
 }
 
 /** Stores a validated component; the .json is written last, so its presence means the entry is whole. */

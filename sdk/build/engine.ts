@@ -8,6 +8,7 @@ import { copyFile, link, mkdir, readFile, rename, rm, stat, writeFile } from "no
 import { basename, dirname, join } from "node:path";
 import { instrument } from "./snapshot.ts";
 import { MACHINE_CACHE_DIR } from "../../core/machine-cache.ts";
+import { writeAtomic } from "../../core/write-atomic.ts";
 import { ENGINE_PATH, loadSplicer, versions, type CoreFn, type Feature } from "./toolchain.ts";
 
 /** Shared by every project built with this checkout of Outpost (core/machine-cache.ts). */
@@ -62,6 +63,8 @@ export async function engineKey(opts: Pick<EngineOptions, "witPath" | "worldName
 type Meta = { exports: SplicedEngine["exports"]; imports: SplicedEngine["imports"] };
 
 const INSTRUMENTED = "engine.v8.wasm";
+/** The entry's instrumented engine, when it has one. */
+const instrumentedIn = (dir: string) => (existsSync(join(dir, INSTRUMENTED)) ? join(dir, INSTRUMENTED) : null);
 
 /** Writes instrument() of `engine` into `dir` unless it is there; its path, or null when the engine has no such form. */
 async function instrumented(dir: string, engine: () => Promise<Uint8Array>): Promise<string | null> {
@@ -69,9 +72,7 @@ async function instrumented(dir: string, engine: () => Promise<Uint8Array>): Pro
   if (existsSync(path)) return path;
   const bytes = instrument(await engine());
   if (!bytes) return null;
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
+  await writeAtomic(path, bytes);
   return path;
 }
 
@@ -125,8 +126,7 @@ export async function splicedEngine(opts: EngineOptions): Promise<SplicedEngine>
       // Link it into the project cache, so the project keeps working if the global cache is cleared.
       const { jsBindings, exports, imports } = global;
       const dir = await writeEntry(opts.cacheDir, key, { from: global.wasmPath, jsBindings, exports, imports });
-      const instrumentedPath = existsSync(join(dir, INSTRUMENTED)) ? join(dir, INSTRUMENTED) : null;
-      return { ...global, wasmPath: join(dir, "engine.wasm"), instrumentedPath, source: "global-cache" };
+      return { ...global, wasmPath: join(dir, "engine.wasm"), instrumentedPath: instrumentedIn(dir), source: "global-cache" };
     }
   }
   const splicer = await loadSplicer();
@@ -138,6 +138,5 @@ export async function splicedEngine(opts: EngineOptions): Promise<SplicedEngine>
     await writeEntry(globalDir, key, { from: join(dir, "engine.wasm"), jsBindings, exports, imports }).catch(() => undefined);
   }
   const { jsBindings, exports, imports } = result;
-  const instrumentedPath = existsSync(join(dir, INSTRUMENTED)) ? join(dir, INSTRUMENTED) : null;
-  return { wasmPath: join(dir, "engine.wasm"), instrumentedPath, jsBindings, exports, imports, source: "spliced" };
+  return { wasmPath: join(dir, "engine.wasm"), instrumentedPath: instrumentedIn(dir), jsBindings, exports, imports, source: "spliced" };
 }

@@ -2,7 +2,7 @@
 // validate → write `dist/<name>.wasm` and `dist/<name>.manifest.json`; or, for `--component`, validate
 // a prebuilt one.
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rename } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import type { ComponentInfo } from "../../core/component/validate.ts";
 import type { AppConfig } from "../../core/config/model.ts";
@@ -14,6 +14,7 @@ import { checkBuilt, validateBuilt } from "./validate.ts";
 import type { SplicedEngine } from "./engine.ts";
 import { BuildError } from "./errors.ts";
 import { makeManifest } from "./manifest.ts";
+import { writeAtomic } from "../../core/write-atomic.ts";
 import type { Manifest } from "../../core/manifest.ts";
 import { mapPositions } from "./sourcemap.ts";
 import { StepTimer, type ProgressFn, type StepTiming } from "./steps.ts";
@@ -61,12 +62,6 @@ export interface BuildResult {
 
 const outDirOf = (config: AppConfig, opts: BuildOptions) => resolve(config.dir, opts.outDir ?? "dist");
 const cacheDirOf = (config: AppConfig, opts: BuildOptions) => resolve(config.dir, opts.cacheDir ?? join(".outpost", "cache"));
-
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
 
 async function writeOutputs(config: AppConfig, opts: BuildOptions, kind: Manifest["kind"], component: CachedComponent | { bytes: Uint8Array; info: CachedInfo }) {
   const outDir = outDirOf(config, opts);

@@ -4,7 +4,8 @@
 // the component cache key after every build. When a build finds the same fingerprint, the bundle would
 // be the same bytes: it goes to the component cache without starting esbuild (~70 ms of a 0.2 s build).
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import { writeAtomic } from "../../core/write-atomic.ts";
 import { dirname, join, resolve, sep } from "node:path";
 
 /** Files esbuild reads to resolve modules and to choose their options, besides the modules themselves. */
@@ -86,8 +87,5 @@ export function sourcesRead(map: string, dir: string): Map<string, string> {
 
 export async function writeLastBuild(cacheDir: string, record: LastBuild): Promise<void> {
   await mkdir(cacheDir, { recursive: true });
-  const path = join(cacheDir, RECORD);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(record));
-  await rename(tmp, path);
+  await writeAtomic(join(cacheDir, RECORD), JSON.stringify(record));
 }

@@ -8,9 +8,10 @@
 // signature that differs takes the full path.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ComponentInfo } from "../../core/component/validate.ts";
+import { writeAtomic } from "../../core/write-atomic.ts";
 import { componentSections, coreSections, Reader, SECTION, writeUleb, type Section } from "../../core/wasm/reader.ts";
 import { byteLength, joinParts, partsOf, type ModuleParts } from "./module-parts.ts";
 
@@ -140,14 +141,6 @@ export async function storeWrapper(dir: string, key: string, wrapper: Wrapper): 
   const p = pathsOf(dir, key);
   if (existsSync(p.meta)) return;
   await mkdir(join(dir, "wrappers"), { recursive: true });
-  const tmp = `.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(p.wasm + tmp, wrapper.component);
-    await rename(p.wasm + tmp, p.wasm);
-    await writeFile(p.meta + tmp, JSON.stringify({ signature: wrapper.signature, info: wrapper.info }));
-    await rename(p.meta + tmp, p.meta);
-  } finally {
-    await rm(p.wasm + tmp, { force: true });
-    await rm(p.meta + tmp, { force: true });
-  }
+  await writeAtomic(p.wasm, wrapper.component);
+  await writeAtomic(p.meta, JSON.stringify({ signature: wrapper.signature, info: wrapper.info }));
 }
