@@ -4,7 +4,6 @@
 import { Agent, request, type Dispatcher } from "undici";
 import { pack, unpack } from "msgpackr";
 import { packWithBytes } from "../../core/pack-bytes.ts";
-import { isDeepStrictEqual } from "node:util";
 import type { deploymentView } from "../../control-plane/api/deployment-view.ts";
 import { ndjsonLines } from "../../control-plane/http/ndjson.ts";
 import type { KvListResult } from "../../core/kv/semantics.ts";
@@ -123,21 +122,13 @@ export class ControlPlaneClient {
   }
 
   /**
-   * The upload, sending the component only when the control plane lacks it: when the app's latest
-   * version already is this component and manifest, that version (as the control plane would answer
-   * after reading all 13 MB of a JS app); when an earlier version has this component, the manifest
-   * alone (`{manifest}`: a new version of a stored component); otherwise the whole upload. Reads the
-   * component only when it is sent.
+   * The upload, sending the component only when the control plane lacks it: when one of the app's
+   * versions has this component, the manifest alone (`{manifest}`: a new version of a stored component,
+   * or the latest one again when that is this component and manifest, `created: false`); otherwise the
+   * whole upload. Reads the component only when it is sent.
    */
   async uploadVersionIfNew(app: string, manifest: Manifest, component: () => Promise<Uint8Array>): Promise<UploadResult> {
     const versions = await this.versions(app).then((l) => l.versions, () => [] as VersionSummary[]);
-    const latest = versions.reduce<VersionSummary | null>((a, v) => (!a || v.version > a.version ? v : a), null);
-    if (latest && latest.sha256 === manifest.sha256) {
-      const stored = await this.version(app, latest.version).catch(() => null);
-      if (stored && isDeepStrictEqual(stored.manifest, JSON.parse(JSON.stringify(manifest)))) {
-        return { app, version: latest.version, sha256: latest.sha256, size: latest.size, created: false };
-      }
-    }
     if (versions.some((v) => v.sha256 === manifest.sha256)) {
       try {
         return await this.#json("POST", `/v1/apps/${enc(app)}/versions`, { msgpack: { manifest } });
