@@ -21,9 +21,8 @@ import { PoolEvent } from "./pool-event.ts";
 import type { FrontApp, FrontListen, PostedApp, KvModuleSpec, KvWrite, ServedRecord, WorkerAppStats } from "./protocol.ts";
 import { RuntimeThread } from "./thread.ts";
 import { Watchdog } from "./watchdog.ts";
+import { homeFor, pickThread } from "./placement.ts";
 
-/** A home thread busier than this share of the last 50 ms spills new requests to others. */
-const SPILL_UTILIZATION = 0.6;
 /** A retired thread still holding requests after this long is terminated (its requests replayed or failed). */
 const RETIRE_DEADLINE_MS = 60_000;
 
@@ -301,7 +300,7 @@ export class RuntimePool {
     const key = `${d.name}@${d.version}`;
     const spec: PostedApp = { ...app0, key, version: d.version, component };
     const compiled = compiledKey(component.hash, memoryLimitBytes);
-    const home = this.#homeFor(d.name, compiled);
+    const home = homeFor(this.threads, this.#apps.values(), d.name, compiled);
     const t = performance.now();
     await this.threads[home].ready;
     await this.threads[home].load(spec, "deploy");
@@ -311,34 +310,10 @@ export class RuntimePool {
     return app;
   }
 
-  #homeFor(name: string, compiled: string): number {
-    for (const a of this.#apps.values()) if (a.spec.name === name && a.compiled === compiled && !a.evicted && this.threads[a.home]?.alive) return a.home;
-    return this.#leastLoadedByApps();
-  }
-
-  #leastLoadedByApps(): number {
-    const counts = this.threads.map(() => 0);
-    for (const a of this.#apps.values()) counts[a.home]++;
-    return counts.indexOf(Math.min(...counts));
-  }
-
   /** Drops an app version from every thread (after its requests in flight finish there). */
   undeploy(key: string): void {
     this.#apps.delete(key);
     for (const t of this.threads) t.unload(key);
-  }
-
-  /**
-   * The thread for an app's next request: its home thread while that keeps up (idle, or busy less
-   * than SPILL_UTILIZATION of the last interval with fewer than `spillThreshold` in flight), else
-   * the thread with the fewest requests in flight, which loads the app on first use.
-   */
-  #pick(app: PoolApp): RuntimeThread {
-    const home = this.threads[app.home];
-    if (home.alive && (home.inflight === 0 || (home.utilization < SPILL_UTILIZATION && home.inflight < this.#opts.spillThreshold))) return home;
-    let best = home.alive ? home : this.threads.find((t) => t.alive) ?? home;
-    for (const t of this.threads) if (t.alive && t.inflight < best.inflight) best = t;
-    return best;
   }
 
   /** Serves a request for an app version; resolves when the response is finished. */
@@ -355,7 +330,7 @@ export class RuntimePool {
     }
     let attempts = 0;
     const start = async (): Promise<void> => {
-      const thread = this.#pick(app);
+      const thread = pickThread(this.threads, app.home, this.#opts.spillThreshold);
       await thread.ready;
       // A thread that has not served this app yet loads it first (posting the compiled modules).
       await thread.load(app.spec, "first-use");
@@ -385,7 +360,7 @@ export class RuntimePool {
     const failed = reviving && (await reviving);
     if (failed) return run.fail(`could not compile the app again after its modules were evicted: ${failed.message}`);
     try {
-      const thread = this.#pick(app);
+      const thread = pickThread(this.threads, app.home, this.#opts.spillThreshold);
       await thread.ready;
       await thread.load(app.spec, "first-use");
       run.run(thread, key, ev, requestId);
