@@ -2,6 +2,7 @@
 // npm's postinstall (spawn → exit), a build (spawn → exit), `outpost dev` (spawn → first 200; save of an edit → the new code answers) and
 // `outpost up` (spawn → a 200 from every region). Polls every 20 ms; a sample that times out throws.
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import { freePort, freePortBase } from "../../testkit/listen.ts";
@@ -50,8 +51,10 @@ async function pollUntil(url: string, ok: (r: { status: number; text: string }) 
   }
 }
 
-/** What `npm install` runs last, `npm run postinstall` (scripts/prepare.ts: the machine's build caches): spawn → exit 0, in ms. */
-export async function timePostinstall(root: string, timeoutMs: number): Promise<number> {
+/** What `npm install` runs last, `npm run postinstall` (scripts/prepare.ts: the machine's build caches): spawn → exit 0, in ms;
+ * null for a checkout from before the postinstall existed (bench --root on an old commit). */
+export async function timePostinstall(root: string, timeoutMs: number): Promise<number | null> {
+  if (!existsSync(join(root, "scripts", "prepare.ts"))) return null;
   const t0 = performance.now();
   const child = spawn(process.execPath, [join(root, "scripts", "prepare.ts")], { cwd: root, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
