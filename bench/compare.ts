@@ -1,5 +1,5 @@
-// The top-level `outpost bench`: runs bench/runtime.ts, bench/node.ts (when it exists), bench/peers.ts, bench/replication.ts and bench/firstrun.ts
-// in that order, each in its own process, forwarding --quick; their progress streams to stderr. At the
+// The top-level `outpost bench`: runs bench/runtime.ts, bench/node.ts (when it exists), bench/peers.ts, bench/replication.ts, bench/firstrun.ts
+// and bench/conformance.ts in that order, each in its own process, forwarding --quick; their progress streams to stderr. At the
 // end: one status table (each bench's wall time), Outpost's cold start by layer gathered from the
 // runtime and peers results (compare/), then every bench's own tables; and bench/results/bench-<timestamp>
 // .json and .svg (the layers, and throughput by concurrency per system). Exits 1 if any bench failed.
@@ -17,7 +17,7 @@ import type { RuntimeReport } from "./runtime/report.ts";
 
 const USAGE = `usage: node bench/compare.ts [--quick]
 
-Runs bench/runtime.ts, bench/node.ts (if present), bench/peers.ts, bench/replication.ts and bench/firstrun.ts in turn and prints their tables.
+Runs bench/runtime.ts, bench/node.ts (if present), bench/peers.ts, bench/replication.ts, bench/firstrun.ts and bench/conformance.ts in turn and prints their tables.
   --quick   forwarded to each bench (a shorter run)
 `;
 
@@ -52,7 +52,7 @@ function runBench(file: string): Promise<Outcome> {
 
 const startedAt = new Date();
 const outcomes: Outcome[] = [];
-for (const file of ["runtime.ts", "node.ts", "peers.ts", "replication.ts", "firstrun.ts"]) {
+for (const file of ["runtime.ts", "node.ts", "peers.ts", "replication.ts", "firstrun.ts", "conformance.ts"]) {
   if (!existsSync(join(import.meta.dirname, file))) {
     outcomes.push({ name: `bench/${file}`, status: "not present, skipped", seconds: 0, stdout: "" });
     continue;

@@ -3,8 +3,10 @@
 import type { Message } from "esbuild";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { BuildError, type SourceLocation } from "./errors.ts";
+import { BuildError, formatAt, type SourceLocation } from "./errors.ts";
 import { inputFiles } from "./inputs.ts";
+import { RegexError, rewriteRegexes } from "./regex.ts";
+import { originalLocation } from "./sourcemap.ts";
 
 const sdkRoot = join(import.meta.dirname, "..");
 /** The module `import ... from "outpost"` resolves to. */
@@ -56,13 +58,8 @@ export function locationOf(msg: Message, dir: string, cwd = process.cwd()): Sour
 /** Formats one esbuild message as `file:line:col: text`, with the source line and a caret. */
 export function formatMessage(msg: Message, dir: string, cwd = process.cwd()): string {
   const where = locationOf(msg, dir, cwd);
-  const loc = msg.location;
-  if (!where || !loc) return msg.text;
-  let out = `${where.file}:${where.line}:${where.column}: ${msg.text}`;
-  if (loc.lineText) {
-    const gutter = String(loc.line).length;
-    out += `\n    ${loc.line} | ${loc.lineText}\n    ${" ".repeat(gutter)} | ${" ".repeat(loc.column)}^`;
-  }
+  if (!where) return msg.text;
+  let out = formatAt(where, msg.text);
   for (const note of msg.notes ?? []) if (note.text) out += `\n  note: ${note.text}`;
   return out;
 }
@@ -77,6 +74,17 @@ function explain(msg: Message, main: string, dir: string): string {
   }
   if (/Could not resolve "node:/.test(msg.text)) return `${formatMessage(msg, dir)}\n  Outpost apps run in WebAssembly, not Node: Node built-in modules are not available`;
   return formatMessage(msg, dir);
+}
+
+/** The bundle with the regex literals the engine cannot compile rewritten (regex.ts); one it cannot rewrite is a BuildError at the author's line. */
+async function forEngine(code: string, map: string, dir: string): Promise<string> {
+  try {
+    return (await rewriteRegexes(code)).code;
+  } catch (err) {
+    if (!(err instanceof RegexError)) throw err;
+    const where = originalLocation(map, err.line, err.column, dir);
+    throw new BuildError("bundle", where ? formatAt(where, err.message) : err.message, { locations: where ? [where] : [] });
+  }
 }
 
 export async function bundleApp(config: { dir: string; main: string }, opts: BundleOptions = {}): Promise<Bundle> {
@@ -103,6 +111,7 @@ export async function bundleApp(config: { dir: string; main: string }, opts: Bun
       sourcemap: "external", // kept in memory to map init errors; the bundle carries no comment for it
       metafile: true,
       logLevel: "silent",
+      supported: { "regexp-set-notation": true }, // the engine has the `v` flag: keep such literals for regex.ts
       plugins: [
         {
           name: "outpost-sdk",
@@ -124,7 +133,7 @@ export async function bundleApp(config: { dir: string; main: string }, opts: Bun
   const map = result.outputFiles.find((f) => f.path.endsWith(".js.map"))?.text ?? "";
   const meta = result.metafile.outputs[relative(config.dir, output.path)] ?? Object.values(result.metafile.outputs).find((o) => o.entryPoint);
   return {
-    code: output.text,
+    code: await forEngine(output.text, map, config.dir),
     map,
     exports: meta?.exports ?? [],
     warnings: result.warnings.map((m) => formatMessage(m, config.dir)),

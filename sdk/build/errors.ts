@@ -18,6 +18,16 @@ export class BuildError extends Error {
   }
 }
 
+/** `file:line:column: text`, then the source line and a caret under the column when the line is known. */
+export function formatAt(where: SourceLocation, text: string): string {
+  let out = `${where.file}:${where.line}:${where.column}: ${text}`;
+  if (where.lineText !== undefined) {
+    const gutter = " ".repeat(String(where.line).length);
+    out += `\n    ${where.line} | ${where.lineText}\n    ${gutter} | ${" ".repeat(where.column - 1)}^`;
+  }
+  return out;
+}
+
 /** The `file.ts:line:column` places a message names (e.g. a mapped stack trace), in order, once each. */
 export function locationsIn(text: string): SourceLocation[] {
   const seen = new Set<string>();
