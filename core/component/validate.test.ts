@@ -104,6 +104,7 @@ test("the allow-list is data: every group present, no duplicates", () => {
 // The import list of a componentize-js 0.23 component (the engine adapter brings wasi@0.2.12).
 const JS_IMPORTS = [
   "outpost:edge/config@0.1.0", "outpost:edge/kv@0.1.0", "outpost:edge/queue@0.1.0", "outpost:edge/log@0.1.0",
+  "outpost:edge/intl@0.1.0", "outpost:edge/url-pattern@0.1.0", "outpost:edge/crypto@0.1.0",
   "wasi:io/poll@0.2.12", "wasi:clocks/monotonic-clock@0.2.12", "wasi:io/error@0.2.12", "wasi:io/streams@0.2.12",
   "wasi:http/types@0.2.10", "wasi:http/outgoing-handler@0.2.10", "wasi:cli/stdin@0.2.12", "wasi:cli/stdout@0.2.12",
   "wasi:cli/stderr@0.2.12", "wasi:cli/terminal-input@0.2.12", "wasi:cli/terminal-output@0.2.12",

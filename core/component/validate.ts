@@ -46,6 +46,9 @@ export const ALLOWED_IMPORTS: readonly AllowedImport[] = [
   outpost("outpost:edge/kv", "the KV namespaces bound in the config"),
   outpost("outpost:edge/queue", "the queue producers bound in the config"),
   outpost("outpost:edge/log", "structured logs"),
+  outpost("outpost:edge/intl", "Intl, locale methods and normalize() from the host's ICU"),
+  outpost("outpost:edge/url-pattern", "URLPattern from the host's implementation"),
+  outpost("outpost:edge/crypto", "crypto.subtle beyond the engine's digest and HMAC, from the host's node:crypto"),
 ];
 
 /** The export every component must have; the other two are optional and enable crons and queues. */

@@ -2,10 +2,13 @@
 // grants, keyed the way jco's generated glue looks them up (unversioned interface names).
 import { Fields } from "./fields.ts";
 import { sendRequest, FutureIncomingResponse, IncomingResponse, OutgoingRequest, RequestOptions, type OutgoingContext } from "./http-outgoing.ts";
+import { cryptoImports } from "./crypto.ts";
 import { FutureTrailers, IncomingBody, IncomingRequest, OutgoingBody, OutgoingResponse, ResponseOutparam, httpErrorCode } from "./http-types.ts";
+import { intlImports } from "./intl.ts";
 import { outpostImports, type OutpostHostOptions } from "./outpost.ts";
 import { IoError, Pollable, poll } from "./poll.ts";
 import { InputStream, OutputStream } from "./streams.ts";
+import { urlPatternImports } from "./url-pattern.ts";
 import { environment, exit, filesystem, insecureRandom, insecureSeed, monotonicClock, random, stdio, terminals, wallClock } from "./system.ts";
 
 export interface HostOptions extends OutpostHostOptions {
@@ -48,6 +51,9 @@ export function hostImports(opts: HostOptions): Record<string, Record<string, un
     "outpost:edge/log": outpost.log,
     "outpost:edge/kv": outpost.kv,
     "outpost:edge/queue": outpost.queue,
+    "outpost:edge/intl": intlImports(),
+    "outpost:edge/url-pattern": urlPatternImports(),
+    "outpost:edge/crypto": cryptoImports(),
   };
 }
 

@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { bundleApp, entrySource, GUEST_SHIM } from "./bundle.ts";
+import { bundleApp, entrySource, GUEST_SHIM, GUEST_WEB } from "./bundle.ts";
 import { BuildError } from "./errors.ts";
 import { mapPositions } from "./sourcemap.ts";
 import { tempDir } from "../../testkit/temp.ts";
@@ -35,6 +35,7 @@ async function bundleError(config: { dir: string; main: string }): Promise<Build
 
 test("the generated entry hands the default export to serve() and exports the three handlers", () => {
   const src = entrySource("/app/src/index.ts", "/outpost/sdk/guest/index.ts");
+  assert.ok(src.startsWith(`import ${JSON.stringify(GUEST_WEB)};`), "the web API fixes are imported first");
   assert.match(src, 'import worker from "/app/src/index.ts";');
   assert.match(src, 'import { serve } from "/outpost/sdk/guest/index.ts";');
   for (const name of ["incomingHandler", "scheduledHandler", "queueHandler"]) assert.match(src, `export const ${name} = app.${name};`);
@@ -95,7 +96,7 @@ test("a missing guest shim is a clear error", async () => {
 test("positions in the bundle map back to the author's files", async () => {
   const config = project("mapped", { "src/index.ts": `const a: number = 1;\n\nfunction boom(): never { throw new Error("x" + a); }\nboom();\nexport default {};\n` });
   const bundle = await bundleApp(config, { guest });
-  const line = bundle.code.split("\n").findIndex((l) => l.includes("throw new Error")) + 1;
+  const line = bundle.code.split("\n").findIndex((l) => l.includes('throw new Error("x" + a)')) + 1;
   const col = bundle.code.split("\n")[line - 1].indexOf("throw") + 1;
   const text = `Error: x1\n  boom@app.js:${line}:${col}\n  other.js:1:1 stays`;
   const mapped = mapPositions(text, "app.js", bundle.map, config.dir, "/nowhere");

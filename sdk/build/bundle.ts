@@ -13,6 +13,8 @@ const sdkRoot = join(import.meta.dirname, "..");
 export const OUTPOST_SDK_ENTRY = join(sdkRoot, "index.ts");
 /** The guest shim that turns wasi:http into `fetch(request, env, ctx)`. */
 export const GUEST_SHIM = join(sdkRoot, "guest", "index.ts");
+/** The guest runtime's web API fixes (sdk/guest/web), imported first so they are in place before the app's module evaluates. */
+export const GUEST_WEB = join(sdkRoot, "guest", "web", "index.ts");
 
 export interface BundleOptions {
   /** The guest shim module exporting `serve(worker)`; default GUEST_SHIM. */
@@ -31,9 +33,10 @@ export interface Bundle {
   inputs: string[];
 }
 
-/** The generated entry: the user's default export handed to the shim, its handlers exported. */
+/** The generated entry: the web API fixes installed, the user's default export handed to the shim, its handlers exported. */
 export function entrySource(main: string, guest: string): string {
   return [
+    `import ${JSON.stringify(GUEST_WEB)};`, // ES modules evaluate in import order: the fixes first
     `import worker from ${JSON.stringify(main)};`,
     `import { serve } from ${JSON.stringify(guest)};`,
     `const app = serve(worker);`,

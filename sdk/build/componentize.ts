@@ -10,6 +10,7 @@ import { engineKey, GLOBAL_CACHE_DIR, splicedEngine, type SplicedEngine } from "
 import { BuildError } from "./errors.ts";
 import { StepTimer } from "./steps.ts";
 import { lookupWrapper, moduleSignature, rewrap, storeWrapper, wrapperKey, type Wrapper } from "./wrapper.ts";
+import { patchBindings } from "./bindings-patch.ts";
 import { snapshotInV8 } from "./snapshot.ts";
 import { checkBuilt, validateBuilt } from "./validate.ts";
 import type { ComponentInfo } from "../../core/component/validate.ts";
@@ -158,7 +159,7 @@ export async function componentizeJs(opts: ComponentizeOptions): Promise<Compone
     if (opts.reuseWrapper !== false) for (const dir of dirs) if ((wrapper = await lookupWrapper(dir, key))) break;
 
     await mkdir(sourcesDir);
-    await writeFile(initializerPath, engine.jsBindings);
+    await writeFile(initializerPath, patchBindings(engine.jsBindings).js);
     await writeFile(join(sourcesDir, opts.sourceName), opts.source);
     // The source sits in its own directory, mapped to / in the guest, so stack traces name only the file.
     const input = `--initializer-script-path ${initializerPath} --strip-path-prefix ${sourcesDir}/ ${opts.sourceName}`;

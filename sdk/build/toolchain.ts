@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadJco as loadJcoModule } from "../../core/component/validate.ts";
+import { BINDINGS_PATCH_VERSION } from "./bindings-patch.ts";
 
 export type Feature = "stdio" | "clocks" | "random" | "http" | "fetch-event";
 
@@ -35,6 +36,8 @@ export const versions = {
   componentizeJs: versionOf(join(componentizeRoot, "package.json")),
   jco: versionOf(join(jcoRoot, "package.json")),
   wizer: versionOf(wizerPackage),
+  /** What Outpost rewrites in the engine's bindings (bindings-patch.ts): in every cache key that has these versions. */
+  bindingsPatch: BINDINGS_PATCH_VERSION,
 };
 
 /** The release build of StarlingMonkey that componentize() uses by default. */

@@ -8,6 +8,7 @@ import type { Message, MessageBatch, Worker } from "../types.ts";
 import { ownArrayBuffer } from "./body.ts";
 import { Context, getEnv } from "./context.ts";
 import { sendError, sendResponse, toRequest } from "./http.ts";
+import { markLive } from "./web/host-call.ts";
 
 function describe(err: unknown): { message: string; fields: string } {
   const e = err as Error;
@@ -32,6 +33,7 @@ function decodeBody(m: WitMessage): unknown {
 export function serve(worker: Worker<any>) {
   const incomingHandler = {
     async handle(req: IncomingRequest, outparam: ResponseOutparam): Promise<void> {
+      markLive();
       const ctx = new Context();
       let responded = false;
       try {
@@ -50,6 +52,7 @@ export function serve(worker: Worker<any>) {
 
   const scheduledHandler = {
     async handle(event: { cron: string; scheduledTime: bigint }): Promise<void> {
+      markLive();
       if (typeof worker?.scheduled !== "function") throw "this app's default export has no scheduled() handler";
       const ctx = new Context();
       try {
@@ -65,6 +68,7 @@ export function serve(worker: Worker<any>) {
 
   const queueHandler = {
     async handle(batch: { queue: string; messages: WitMessage[] }): Promise<QueueOutcome[]> {
+      markLive();
       if (typeof worker?.queue !== "function") throw "this app's default export has no queue() handler";
       const outcomes: QueueOutcome[] = batch.messages.map(() => "unset");
       const messages: Message[] = batch.messages.map((m, i) => ({

@@ -69,3 +69,20 @@ declare module "outpost:edge/queue@0.1.0" {
   export function send(queue: string, message: MessageBody): void;
   export function sendBatch(queue: string, messages: MessageBody[]): void;
 }
+
+declare module "outpost:edge/intl@0.1.0" {
+  export function open(kind: string, locales: string, options: string): { handle: number; resolved: string };
+  export function call(handle: number, request: string): string;
+  export function normalize(text: string, form: string): string;
+}
+
+declare module "outpost:edge/url-pattern@0.1.0" {
+  export function compile(pattern: string): { handle: number; parts: string };
+  export function exec(handle: number, input: string): string | undefined;
+  export function test(handle: number, input: string): boolean;
+}
+
+declare module "outpost:edge/crypto@0.1.0" {
+  export type Op = "import-key" | "export-key" | "generate-key" | "encrypt" | "decrypt" | "sign" | "verify" | "derive-bits" | "derive-key" | "wrap-key" | "unwrap-key";
+  export function call(op: Op, request: Uint8Array): Uint8Array;
+}
