@@ -58,9 +58,20 @@ async function main(): Promise<void> {
       progress(`timing ${rows.length} checks × ${opts.timingRuns} requests on ${Object.keys(servers).join(" and ")}`);
       for (const r of rows) {
         if ((r.workerd && "error" in r.workerd) || (r.outpost && "error" in r.outpost)) continue;
-        const calls = await callsPerRequest((servers.workerd ?? servers.outpost).origin, r.check);
-        const time = async (s?: Server) => (s ? microsPerCall(s.origin, r.check, calls, opts.timingRuns) : null);
-        costs.push({ check: r.check, calls, workerdUs: await time(servers.workerd), outpostUs: await time(servers.outpost) });
+        // A system that fails a timed request (an instance out of memory after thousands of calls) gets no
+        // number for that check, and the reason, instead of ending the run.
+        const problems: string[] = [];
+        const attempt = async <T>(what: string, f: () => Promise<T>): Promise<T | null> => {
+          try { return await f(); } catch (err) { problems.push(`${what}: ${(err as Error).message.slice(0, 160)}`); return null; }
+        };
+        const calls = (await attempt("calibration", () => callsPerRequest((servers.workerd ?? servers.outpost)!.origin, r.check))) ?? 1;
+        const time = (system: keyof typeof servers) => {
+          const s = servers[system];
+          return s ? attempt(system, () => microsPerCall(s.origin, r.check, calls, opts.timingRuns)) : Promise.resolve(null);
+        };
+        const workerdUs = await time("workerd");
+        const outpostUs = await time("outpost");
+        costs.push({ check: r.check, calls, workerdUs, outpostUs, ...(problems.length ? { problem: problems.join("; ") } : {}) });
       }
     }
     const commit = execFileSync("git", ["rev-parse", "--short=10", "HEAD"], { encoding: "utf8" }).trim();

@@ -4,7 +4,7 @@ import type { Row } from "../../examples/conformance/compare.ts";
 import { show } from "../../examples/conformance/compare.ts";
 import { markdownTable } from "../lib/markdown.ts";
 
-export interface Cost { check: string; calls: number; workerdUs: number | null; outpostUs: number | null }
+export interface Cost { check: string; calls: number; workerdUs: number | null; outpostUs: number | null; problem?: string }
 
 export interface ConformanceReport {
   startedAt: string;
@@ -28,6 +28,7 @@ export function renderMarkdown(r: ConformanceReport): string {
     out.push(`### Cost per call (µs, median; the empty check's request cost taken off)`, "");
     out.push(`${over.length} of ${r.costs.length} checks cost more than 2x workerd (and over 5 µs more)${over.length ? `: ${over.map((c) => c.check).join(", ")}` : ""}.`, "");
     out.push(markdownTable(["check", "calls/request", "workerd µs", "Outpost µs", "÷ workerd"], r.costs.map((c) => [c.check, String(c.calls), us(c.workerdUs), us(c.outpostUs), ratio(c)]), ["l", "r", "r", "r", "r"]), "");
+    for (const c of r.costs.filter((c) => c.problem)) out.push(`- ${c.check} not timed: ${c.problem}`);
   }
   return out.join("\n");
 }
