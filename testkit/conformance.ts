@@ -3,17 +3,15 @@
 import { join } from "node:path";
 import { request } from "undici";
 import type { Answers } from "../examples/conformance/compare.ts";
-import { outpostBuild } from "./cli.ts";
+import { serveBuilt } from "./apps.ts";
 import { ROOT } from "./paths.ts";
-import { startNode, type Running } from "./process.ts";
+import type { Running } from "./process.ts";
 
 export const CONFORMANCE_APP = join(ROOT, "examples", "conformance");
 
-/** `outpost build` of the conformance app into `dir`/dist, served by one edge node (one thread). */
-export async function serveConformance(dir: string): Promise<Running> {
-  const dist = join(dir, "dist");
-  await outpostBuild(CONFORMANCE_APP, dist);
-  return startNode(["--port", "0", "--threads", "1", "--quiet", "--cache-dir", join(dir, "cache"), dist], { cwd: ROOT, timeoutMs: 120_000 });
+/** `outpost build` of the conformance app into `dir`/apps, served by one edge node (one thread). */
+export function serveConformance(dir: string): Promise<Running> {
+  return serveBuilt("conformance", dir, { project: CONFORMANCE_APP });
 }
 
 async function getJson<T>(url: string, timeoutMs: number): Promise<T> {

@@ -1,17 +1,14 @@
 // End to end, the host-backed WebCrypto (issue #14): the crypto fixture, built by the real `outpost build`
 // and served by a real edge node, answers every check of its checks.ts exactly as Node's WebCrypto does for
 // the same calls (fixed keys: the same bytes; bad arguments: the same error names) and what workerd answers
-// where Node differs, its generated keys and outputs work in Node, and the cost of one operation is
-// measured beside the engine's own digest and HMAC.
+// where Node differs, and its generated keys and outputs work in Node. Cost per call: bench/conformance.ts.
 import { createPrivateKey, webcrypto } from "node:crypto";
-import { join } from "node:path";
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { CHECKS, run, timed, TIMED, WORKERD } from "./fixtures/crypto-app/src/checks.ts";
-import { buildFixture } from "../../testkit/apps.ts";
-import { ROOT } from "../../testkit/paths.ts";
-import { startNode, type Running } from "../../testkit/process.ts";
+import { CHECKS, run, WORKERD } from "./fixtures/crypto-app/src/checks.ts";
+import { serveBuilt } from "../../testkit/apps.ts";
+import type { Running } from "../../testkit/process.ts";
 import { removeDir, tempDir } from "../../testkit/temp.ts";
 
 type Ctx = { dir: string; node: Running; answers: Record<string, any> };
@@ -28,10 +25,8 @@ async function get(node: Running, path: string): Promise<any> {
 
 crypto.before(async (ctx) => {
   ctx.dir = tempDir("outpost-crypto-");
-  const apps = join(ctx.dir, "apps");
   try {
-    await buildFixture("crypto-app", apps);
-    ctx.node = await startNode(["--port", "0", "--threads", "1", "--quiet", "--cache-dir", join(ctx.dir, "cache"), apps], { cwd: ROOT });
+    ctx.node = await serveBuilt("crypto-app", ctx.dir);
     ctx.answers = await get(ctx.node, "/all");
   } catch (err) {
     console.error(err); // uvu would not show why the suite did not start
@@ -76,23 +71,6 @@ crypto("keys and outputs made on Outpost work in Node", async ({ node }) => {
   const rsa = await subtle.importKey("pkcs8", unhex(c.rsaPkcs8), { name: "RSA-OAEP", hash: "SHA-256" }, false, ["decrypt"]);
   assert.equal(new Uint8Array(await subtle.decrypt({ name: "RSA-OAEP" }, rsa, unhex(c.rsaCiphertext))), data.subarray(0, 64), "Node decrypts Outpost's RSA-OAEP ciphertext");
   assert.is(createPrivateKey({ key: Buffer.from(unhex(c.rsaPkcs8)), format: "der", type: "pkcs8" }).asymmetricKeyDetails?.modulusLength, 2048);
-});
-
-crypto("one operation is one host call (or none, for digest and HMAC): its cost per call, beside Node's", async ({ node }) => {
-  const n = 1000;
-  const rows: string[] = [];
-  for (const name of TIMED) {
-    let outpost = { ms: Infinity };
-    for (let run = 0; run < 3; run++) { // the best of three: the machine may be busy
-      const r = (await get(node, `/time/${name}?n=${n}`)) as { ms: number };
-      if (r.ms < outpost.ms) outpost = r;
-    }
-    const nodeMs = await timed(name, n);
-    rows.push(`${name.padEnd(11)} outpost ${((outpost.ms * 1000) / n).toFixed(1).padStart(7)} µs   node ${((nodeMs * 1000) / n).toFixed(1).padStart(7)} µs`);
-    // Generous (a shared CI machine): an import per call, or a host round trip per byte, would be far over.
-    assert.ok(outpost.ms / n < 2, `${name}: ${outpost.ms / n} ms per call`);
-  }
-  console.log(`\n  cost per call (${n} in one request, best of 3; 1 KB inputs):\n  ${rows.join("\n  ")}`);
 });
 
 crypto.run();

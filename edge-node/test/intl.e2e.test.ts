@@ -1,15 +1,13 @@
 // End to end, the host-backed Intl, locale methods, normalize() and URLPattern (issue #14): the intl fixture,
 // built by the real `outpost build` and served by a real edge node whose own locale and time zone are German
 // and New York, answers every check of its checks.ts exactly as Node (V8 + ICU, like workerd) does for the
-// same calls with workerd's defaults (en-US, UTC), errors included; and one format is one cheap host call.
-import { join } from "node:path";
+// same calls with workerd's defaults (en-US, UTC), errors included. Cost per call: bench/conformance.ts.
 import { request } from "undici";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { CHECKS, run, TIMED } from "./fixtures/intl-app/src/checks.ts";
-import { buildFixture } from "../../testkit/apps.ts";
-import { ROOT } from "../../testkit/paths.ts";
-import { startNode, type Running } from "../../testkit/process.ts";
+import { CHECKS, run } from "./fixtures/intl-app/src/checks.ts";
+import { serveBuilt } from "../../testkit/apps.ts";
+import type { Running } from "../../testkit/process.ts";
 import { removeDir, tempDir } from "../../testkit/temp.ts";
 
 type Ctx = { dir: string; node: Running; answers: Record<string, unknown> };
@@ -25,11 +23,9 @@ async function get(node: Running, path: string): Promise<any> {
 intl.before(async (ctx) => {
   process.env.TZ = "UTC"; // Node's side of the comparison, with workerd's time zone (en-US is this process's locale)
   ctx.dir = tempDir("outpost-intl-");
-  const apps = join(ctx.dir, "apps");
   try {
-    await buildFixture("intl-app", apps);
     const env = { LC_ALL: "de_DE.UTF-8", LANG: "de_DE.UTF-8", TZ: "America/New_York" }; // the host's own must not show
-    ctx.node = await startNode(["--port", "0", "--threads", "1", "--quiet", "--cache-dir", join(ctx.dir, "cache"), apps], { cwd: ROOT, env });
+    ctx.node = await serveBuilt("intl-app", ctx.dir, { env });
     ctx.answers = await get(ctx.node, "/all");
   } catch (err) {
     console.error(err); // uvu would not show why the suite did not start
@@ -62,21 +58,6 @@ intl("the answers the issue names, spelled out", ({ answers }) => {
   assert.equal((answers.urlpattern as any[])[0].pathname, { groups: { id: "42" }, input: "/books/42" });
   assert.equal((answers["dtf.format"] as unknown[]).slice(3), ["2/29/2024", "UTC"], "workerd's defaults, not the host's");
   assert.equal(answers.early, ["12,34,567.9", { x: "1" }], "objects made at build time resolve at first use");
-});
-
-intl("one operation is one host call: its cost per call, beside Node's", async ({ node }) => {
-  const n = 10_000;
-  const rows: string[] = [];
-  for (const name of Object.keys(TIMED)) {
-    const outpost = (await get(node, `/time/${name}?n=${n}`)) as { ms: number };
-    const t = performance.now();
-    for (let i = 0; i < n; i++) TIMED[name]();
-    const nodeMs = performance.now() - t;
-    rows.push(`${name.padEnd(15)} outpost ${((outpost.ms * 1000) / n).toFixed(2).padStart(7)} µs   node ${((nodeMs * 1000) / n).toFixed(2).padStart(7)} µs`);
-    // Generous: a host call per byte, or a formatter made per call, would be far over this.
-    assert.ok(outpost.ms / n < 0.1, `${name}: ${outpost.ms / n} ms per call`);
-  }
-  console.log(`\n  cost per call (${n} calls in one request):\n  ${rows.join("\n  ")}`);
 });
 
 intl.run();
