@@ -5,14 +5,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { validateComponent } from "../../core/component/validate.ts";
 import { loadConfig } from "../config/index.ts";
 import { BuildError, buildApp, packageComponent, type BuildResult } from "./index.ts";
 import { loadJco } from "./toolchain.ts";
 import { OUTPOST_WIT, witDir } from "./wit.ts";
-import { tempDir } from "../../testkit/temp.ts";
+import { tempDir, writeFiles } from "../../testkit/temp.ts";
 
 const fixture = join(import.meta.dirname, "fixtures", "hello");
 const config = await loadConfig(join(fixture, "wrangler-like.toml"));
@@ -25,10 +25,7 @@ const second = await buildApp(config, { cacheDir });
 async function project(name: string, files: Record<string, string>) {
   const dir = join(tmp, name);
   files["wrangler-like.toml"] = `name = "${name}"\nmain = "src/index.ts"\ncompatibility_date = "2025-01-01"\n`;
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
+  writeFiles(dir, files);
   return loadConfig(join(dir, "wrangler-like.toml"));
 }
 

@@ -2,12 +2,12 @@
 // projects written to a temp directory: fast, no componentize.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { bundleApp, entrySource, GUEST_SHIM, GUEST_WEB } from "./bundle.ts";
 import { BuildError } from "./errors.ts";
 import { mapPositions } from "./sourcemap.ts";
-import { tempDir } from "../../testkit/temp.ts";
+import { tempDir, writeFiles } from "../../testkit/temp.ts";
 
 const root = tempDir("outpost-bundle-");
 // A stand-in guest shim, so these tests do not depend on the real one's imports.
@@ -16,10 +16,7 @@ writeFileSync(guest, `import { write } from "outpost:edge/log@0.1.0";\nexport fu
 
 function project(name: string, files: Record<string, string>): { dir: string; main: string } {
   const dir = join(root, name);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
+  writeFiles(dir, files);
   return { dir, main: join(dir, "src/index.ts") };
 }
 

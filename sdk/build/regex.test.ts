@@ -4,8 +4,8 @@
 // app built by `outpost build` and served by an edge node answers what Node computes (~3 s).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { bundleApp } from "./bundle.ts";
 import { BuildError } from "./errors.ts";
 import { mayNeedRewrite, RegexError, rewriteRegexes } from "./regex.ts";
@@ -13,7 +13,7 @@ import { outpostBuild } from "../../testkit/cli.ts";
 import { call } from "../../testkit/http.ts";
 import { ROOT } from "../../testkit/paths.ts";
 import { startNode } from "../../testkit/process.ts";
-import { removeDir, tempDir } from "../../testkit/temp.ts";
+import { removeDir, tempDir, writeFiles } from "../../testkit/temp.ts";
 
 const root = tempDir("outpost-regex-");
 const guest = join(root, "guest.js"); // a stand-in guest shim, as in bundle.test.ts
@@ -21,10 +21,7 @@ writeFileSync(guest, `export function serve(w) { return { incomingHandler: w, sc
 
 function project(name: string, files: Record<string, string>): { dir: string; main: string } {
   const dir = join(root, name);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
+  writeFiles(dir, files);
   return { dir, main: join(dir, "src/index.ts") };
 }
 

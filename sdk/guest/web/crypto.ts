@@ -4,10 +4,10 @@
 // verify trap the instance for RSA and ECDSA), is one outpost:edge/crypto call (./crypto-host.ts), so
 // results and errors are WebCrypto's as in workerd; an engine HMAC key goes to the host too when an
 // operation needs it there (exportKey, wrapKey). Arguments are checked here as Web IDL does (a
-// TypeError, as a rejected promise), algorithms and key data on the host. Also crypto.randomUUID where
-// the engine has none (timingSafeEqual is ./timing-safe-equal.ts).
+// TypeError, as a rejected promise), algorithms and key data on the host. (The engine's own
+// getRandomValues and randomUUID are kept; timingSafeEqual is ./timing-safe-equal.ts.)
 import { adoptEngineKey, bytesOf, exported, handlesIn, hostCall, isEngineKey, isKey, keysOf, parseHandle, then } from "./crypto-host.ts";
-import { defineMethod, hasMethod } from "./define.ts";
+import { defineMethod } from "./define.ts";
 
 const encoder = new TextEncoder();
 const NO_DATA = new Uint8Array(0);
@@ -139,15 +139,6 @@ const subtle = {
   },
 };
 
-/** crypto.randomUUID, for an engine without it: a version 4 UUID from getRandomValues. */
-function randomUUID(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 /**
  * Puts these operations on SubtleCrypto.prototype (so `crypto.subtle.x` and the prototype's agree),
  * keeping the engine's digest, and its importKey/sign/verify for HMAC. Calls no host import: it runs
@@ -160,5 +151,4 @@ export function installCrypto(): void {
   for (const name of ["importKey", "sign", "verify"] as const) if (typeof proto[name] === "function") engine[name] = proto[name] as Native;
   if (!engine.sign || !engine.verify) delete engine.importKey; // HMAC keys only from the engine when it can use them
   for (const [name, fn] of Object.entries(subtle)) defineMethod(proto, name, fn);
-  if (!hasMethod(crypto, "randomUUID")) defineMethod(Object.getPrototypeOf(crypto) as object, "randomUUID", randomUUID);
 }
