@@ -5,6 +5,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Manifest } from "../core/manifest.ts";
 import type { AppRegistry, Deployment } from "./apps.ts";
+import { startMark } from "../core/start-trace.ts";
 
 export async function manifestsIn(path: string): Promise<string[]> {
   if (!(await stat(path)).isDirectory()) return [path];
@@ -17,6 +18,7 @@ export async function deployFromDisk(registry: AppRegistry, manifestPath: string
   const bytes = await readFile(wasmPath).catch(() => {
     throw new Error(`${manifestPath}: no component at ${wasmPath} (outpost build writes both)`);
   });
+  startMark("app-read", manifest.name);
   const secrets: Record<string, string> = {};
   for (const name of manifest.secrets) {
     const v = process.env[`OUTPOST_SECRET_${name}`];

@@ -1,12 +1,12 @@
-// The edge node process's body (edge-node/main.ts starts it after turning on the compile cache):
+// The edge node process's body (edge-node/main.js starts it after turning on the compile cache):
 // reads the flags and starts one edge node (node.ts): the runtime pool and the HTTP server on
 // 127.0.0.1, the apps its region store holds, deploys the built apps named on the command line (manifest files or
 // directories of them) and, given a control plane, follows it as a regional replica. Prints
 // `ready http://127.0.0.1:<port>` once serving (the control plane may still be unreachable);
 // SIGINT/SIGTERM drain and stop it.
 //
-//   node edge-node/main.ts --port 8787 --region local --threads 2 dist/ other/app.manifest.json
-//   node edge-node/main.ts --port 8788 --name eu --control-plane http://127.0.0.1:8700 \
+//   node edge-node/main.js --port 8787 --region local --threads 2 dist/ other/app.manifest.json
+//   node edge-node/main.js --port 8788 --name eu --control-plane http://127.0.0.1:8700 \
 //     --region-token $OUTPOST_REGION_TOKEN --data .outpost/regions/eu
 //
 // --name / --region: the region's name (default "local")
@@ -22,6 +22,9 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { formatLogLine } from "../core/logs/line.ts";
 import { startEdgeNode } from "./node.ts";
+import { startMark } from "../core/start-trace.ts";
+
+startMark("modules-loaded");
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

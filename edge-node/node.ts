@@ -18,6 +18,7 @@ import { createEdgeHandler } from "./server.ts";
 import type { DevFailure } from "./dev-error-page.ts";
 import { startSweeping } from "./store/kv-sweep.ts";
 import { RegionStore, type ActiveDeployment } from "./store/region-store.ts";
+import { startMark } from "../core/start-trace.ts";
 import type { WorkerKvOptions } from "./store/worker-kv.ts";
 
 const MB = 1024 * 1024;
@@ -122,6 +123,7 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
     // The threads boot (~200 ms: Node and our modules) while the main thread compiles what it deploys:
     // a deploy waits only for its home thread.
     const started = pool.start();
+    startMark("threads-spawned");
     started.catch(() => undefined); // awaited below; a deploy meanwhile fails on its own
     const t = performance.now();
     if (store) {
@@ -136,11 +138,14 @@ export async function startEdgeNode(opts: EdgeNodeOptions): Promise<EdgeNode> {
       }
     }
     await started;
+    startMark("apps-deployed");
     deployMs = performance.now() - t;
     // The main thread's server listens first (with reusePort, so the threads can join it on the same
     // port); once every thread listens it stops accepting, so there is never a moment with no listener.
     port = await listenOn(server, { port: opts.port, host: opts.host, reusePort: inner !== null });
+    startMark("main-listening");
     if (inner) await takeOver(server, inner, pool, port, opts);
+    startMark("threads-listening");
   } catch (err) {
     stopSweeping();
     await pool.close();

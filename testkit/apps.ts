@@ -1,5 +1,5 @@
 // Builds fixture apps with the real `outpost build` (JS) or packages the C example (prebuilt
-// component) into one output directory, ready for `edge-node/main.ts` to serve; or builds one and serves it.
+// component) into one output directory, ready for `edge-node/main.js` to serve; or builds one and serves it.
 import { join } from "node:path";
 import { outpost, outpostBuild } from "./cli.ts";
 import { FIXTURES, ROOT } from "./paths.ts";

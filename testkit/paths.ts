@@ -4,8 +4,8 @@ import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..");
 export const CLI = join(ROOT, "cli", "bin.js");
-export const EDGE_NODE = join(ROOT, "edge-node", "main.ts");
-export const CONTROL_PLANE = join(ROOT, "control-plane", "main.ts");
+export const EDGE_NODE = join(ROOT, "edge-node", "main.js");
+export const CONTROL_PLANE = join(ROOT, "control-plane", "main.js");
 export const FIXTURES = join(ROOT, "edge-node", "test", "fixtures");
 
 /** The environment a child process of a test gets: this one, without colors, debug output or an operator's Outpost settings. */

@@ -19,12 +19,12 @@ export function startCli(args: string[], opts: StartOptions): Promise<Running> {
   return start([CLI, ...args], opts);
 }
 
-/** Starts an edge-node process (`edge-node/main.ts <args>`). */
+/** Starts an edge-node process (`edge-node/main.js <args>`). */
 export function startNode(args: string[], opts: StartOptions): Promise<Running> {
   return start([EDGE_NODE, ...args], opts);
 }
 
-/** Starts a control-plane process (`control-plane/main.ts <args>`). */
+/** Starts a control-plane process (`control-plane/main.js <args>`). */
 export function startControlPlaneProcess(args: string[], opts: StartOptions): Promise<Running> {
   return start([CONTROL_PLANE, ...args], opts);
 }

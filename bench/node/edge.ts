@@ -1,4 +1,4 @@
-// One real edge-node process for a bench scenario (edge-node/main.ts, same Node binary): starts it
+// One real edge-node process for a bench scenario (edge-node/main.js, same Node binary): starts it
 // timed from spawn to its `ready` line, and reads what it costs: VmRSS/VmHWM of the process from
 // /proc/<pid>/status, and per-app series from its Prometheus metrics.
 import { spawn, type ChildProcess } from "node:child_process";

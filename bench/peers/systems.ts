@@ -32,7 +32,7 @@ export const SYSTEM_LABELS: Record<SystemId, string> = {
 export type Preparation = { ok: true; start(probe: RequestSpec): Promise<Running> } | { ok: false; reason: string; na?: boolean };
 
 const HERE = import.meta.dirname;
-const EDGE_NODE = join(REPO_DIR, "edge-node", "main.ts");
+const EDGE_NODE = join(REPO_DIR, "edge-node", "main.js");
 /** Matches the example app's config; every workerd feature the workloads use is older. */
 const COMPATIBILITY_DATE = "2026-11-01";
 

@@ -7,8 +7,8 @@ import type { UpState } from "../cloud/up-state.ts";
 import { Child } from "./child.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const CONTROL_PLANE_MAIN = join(ROOT, "control-plane", "main.ts");
-const EDGE_NODE_MAIN = join(ROOT, "edge-node", "main.ts");
+const CONTROL_PLANE_MAIN = join(ROOT, "control-plane", "main.js");
+const EDGE_NODE_MAIN = join(ROOT, "edge-node", "main.js");
 
 export const REGION_NAMES = ["us-east", "eu-west", "ap-south"];
 /** Offsets from --port-base: the control plane on the base, the regions on base+7, +8, +9 (8780, 8787-8789). */

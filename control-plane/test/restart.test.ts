@@ -13,7 +13,7 @@ import { removeDir, tempDir } from "../../testkit/temp.ts";
 import { REGION } from "../../testkit/tokens.ts";
 import { until } from "../../testkit/wait.ts";
 
-const main = join(import.meta.dirname, "..", "main.ts");
+const main = join(import.meta.dirname, "..", "main.js");
 
 function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const env = { ...process.env };

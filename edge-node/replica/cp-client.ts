@@ -4,7 +4,8 @@
 // A replaying region also reads a deployment's state (catch-up.ts).
 import { createHash, type Hash } from "node:crypto";
 import type { Readable } from "node:stream";
-import { Agent, request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { loadHttpClient } from "../../core/http-client.ts";
 import { pack, unpack } from "msgpackr";
 import { ByteCollector } from "../../core/byte-collector.ts";
 import { chunksOf, fromParts, PARTS_MEDIA_TYPE } from "../../core/artifacts/parts.ts";
@@ -52,9 +53,10 @@ export interface ControlPlaneApi {
 export class HttpControlPlane implements ControlPlaneApi {
   readonly url: string;
   #token: string;
-  #dispatcher: Dispatcher;
+  /** Made on the first call (undici loads then, not at the node's start) unless one was given. */
+  #dispatcher: Dispatcher | undefined;
 
-  constructor(url: string, token: string, dispatcher: Dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 16 })) {
+  constructor(url: string, token: string, dispatcher?: Dispatcher) {
     this.url = url.replace(/\/+$/, "");
     this.#token = token;
     this.#dispatcher = dispatcher;
@@ -67,6 +69,8 @@ export class HttpControlPlane implements ControlPlaneApi {
     if (opts.msgpack !== undefined) { headers["content-type"] = "application/x-msgpack"; body = pack(opts.msgpack); }
     let res: Dispatcher.ResponseData;
     try {
+      const { Agent, request } = await loadHttpClient();
+      this.#dispatcher ??= new Agent({ keepAliveTimeout: 10_000, connections: 16 });
       res = await request(this.url + path, { method, headers, body, signal: opts.signal, dispatcher: this.#dispatcher, headersTimeout: 10_000, bodyTimeout: opts.bodyTimeout ?? 30_000 });
     } catch (err) {
       throw new CpError(`control plane ${this.url} unreachable (${method} ${path}): ${(err as Error).message}`, 0);
@@ -188,5 +192,5 @@ export class HttpControlPlane implements ControlPlaneApi {
     await (await this.#call("POST", `/v1/queues/${encodeURIComponent(queue)}/messages`, { msgpack: { messages } })).body.dump();
   }
 
-  close(): Promise<void> { return this.#dispatcher.close(); }
+  close(): Promise<void> { return this.#dispatcher?.close() ?? Promise.resolve(); }
 }

@@ -5,6 +5,7 @@
 // checked by the caller-supplied `admit` before each send.
 import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
+import { loadHttpClient, loadedHttpClient } from "../../core/http-client.ts";
 import { BodyQueue } from "./body-queue.ts";
 import { Fields } from "./fields.ts";
 import { IncomingBody, OutgoingBody, methodFromWasi, schemeFromWasi, type ErrorCode, type Method, type Scheme } from "./http-types.ts";
@@ -80,18 +81,7 @@ export class FutureIncomingResponse {
   }
 }
 
-/**
- * undici takes ~100 ms to import: a thread starts loading it at once (preloadHttpClient) but
- * does not wait for it, and the first outgoing request awaits whatever is left.
- */
 type Undici = typeof import("undici");
-let undici: Promise<Undici> | undefined;
-/** The module once loaded: later requests are dispatched at once, in the guest's own call. */
-let loaded: Undici | undefined;
-export function preloadHttpClient(): Promise<Undici> {
-  undici ??= import("undici").then((m) => (loaded = m));
-  return undici;
-}
 
 function errorCode(errors: Undici["errors"], err: unknown): ErrorCode {
   const e = err as { code?: string; message?: string; cause?: { code?: string } };
@@ -198,5 +188,6 @@ export function sendRequest(ctx: OutgoingContext, req: OutgoingRequest, options:
       handler.onResponseError!(null as unknown as Controller, err as Error);
     }
   });
-  return new FutureIncomingResponse(loaded ? send(loaded) : preloadHttpClient().then(send));
+  const loaded = loadedHttpClient(); // dispatched in the guest's own call once undici is loaded
+  return new FutureIncomingResponse(loaded ? send(loaded) : loadHttpClient().then(send));
 }

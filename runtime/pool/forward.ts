@@ -3,15 +3,20 @@
 // in the thread's table matches. Streams both ways (a log tail stays open), over one keep-alive client.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import { Client } from "undici";
+import type { Client } from "undici";
+import { loadHttpClient } from "../../core/http-client.ts";
 
 /** Hop-by-hop headers: they describe one connection, not the request, and undici refuses most of them. */
 const HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer", "expect"]);
 
 const clients = new Map<string, Client>();
-const clientFor = (origin: string) => {
+const clientFor = async (origin: string) => {
   let c = clients.get(origin);
-  if (!c) clients.set(origin, (c = new Client(origin, { keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 })));
+  if (!c) {
+    const { Client } = await loadHttpClient();
+    c = clients.get(origin) ?? new Client(origin, { keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
+    clients.set(origin, c);
+  }
   return c;
 };
 
@@ -24,7 +29,7 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
   const abort = new AbortController();
   res.once("close", () => abort.abort());
   try {
-    const answer = await clientFor(origin).request({
+    const answer = await (await clientFor(origin)).request({
       method: req.method ?? "GET", path: req.url ?? "/", headers, body: hasBody ? req : undefined, signal: abort.signal,
     });
     if (!hasBody) req.resume();

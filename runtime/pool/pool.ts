@@ -22,6 +22,7 @@ import type { FrontApp, FrontListen, PostedApp, KvModuleSpec, KvWrite, ServedRec
 import { RuntimeThread } from "./thread.ts";
 import { Watchdog } from "./watchdog.ts";
 import { homeFor, pickThread } from "./placement.ts";
+import { startMark } from "../../core/start-trace.ts";
 
 /** A retired thread still holding requests after this long is terminated (its requests replayed or failed). */
 const RETIRE_DEADLINE_MS = 60_000;
@@ -296,14 +297,18 @@ export class RuntimePool {
   async deploy(d: DeploySpec): Promise<PoolApp> {
     const app0 = appSpec(d);
     const memoryLimitBytes = app0.limits.memoryMb * 1024 * 1024;
+    startMark("compile-started", d.name);
     const component = await compileForThreads(d.bytes, { cacheDir: this.#opts.cacheDir, memoryLimitBytes, sha256: d.sha256, moduleFiles: !d.reread });
+    startMark("compiled", d.name);
     const key = `${d.name}@${d.version}`;
     const spec: PostedApp = { ...app0, key, version: d.version, component };
     const compiled = compiledKey(component.hash, memoryLimitBytes);
     const home = homeFor(this.threads, this.#apps.values(), d.name, compiled);
     const t = performance.now();
     await this.threads[home].ready;
+    startMark("home-thread-ready", d.name);
     await this.threads[home].load(spec, "deploy");
+    startMark("loaded-and-warmed", d.name);
     const app: PoolApp = { key, spec, home, loadMs: performance.now() - t, compiled, cold: null, evicted: false, reread: d.reread };
     this.#apps.set(key, app);
     this.#modules.set(compiled, { size: component.ownBytes });

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { ComponentApp } from "../app.ts";
 import { fromPosted } from "../component.ts";
-import { preloadHttpClient } from "../host/http-outgoing.ts";
+import { loadHttpClient } from "../../core/http-client.ts";
+import { startMark } from "../../core/start-trace.ts";
 import { CpuMeter, threadId } from "./cpu-meter.ts";
 import { IdleInstances } from "./idle-instances.ts";
 import { WorkerFront } from "./front.ts";
@@ -35,7 +36,7 @@ if (!process.env.OUTPOST_NO_METER) {
   meter.install();
   installInterruptHook(meter, killed);
 }
-void preloadHttpClient(); // in the background: the thread is ready before its HTTP client is
+void loadHttpClient(); // in the background (guests' fetch): the thread is ready before its HTTP client is
 const idle = new IdleInstances(data.idleBytes);
 const apps = new Map<string, ComponentApp>();
 const loading = new Map<string, Promise<ComponentApp>>();
@@ -231,4 +232,5 @@ port.on("message", (m: ToWorker) => {
   }
 });
 
+startMark("thread-ready", `thread ${threadId()}`);
 post({ t: "ready", tid: threadId() });

@@ -1,4 +1,5 @@
-// The control plane process: `node control-plane/main.ts [--port 8780] [--data .outpost/control-plane]`.
+// The control plane process's body (control-plane/main.js starts it after turning on the compile cache):
+// `node control-plane/main.js [--port 8780] [--data .outpost/control-plane]`.
 // Prints `ready http://127.0.0.1:<port>` once serving; SIGINT/SIGTERM close the store cleanly.
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
