@@ -8,63 +8,51 @@
 // with this one, for a before/after in one run.
 //
 //   node_modules/.bin/node bench/profile/process-start.ts [dist-dir] [--samples 5] [--threads 2] [--root DIR]
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { describeMachine, finishMachineInfo, machineInfo } from "../lib/machine.ts";
 import { markdownTable } from "../lib/markdown.ts";
 import { percentile } from "../lib/stats.ts";
-import { REPO_DIR } from "../lib/paths.ts";
+import { CACHE_DIR, REPO_DIR } from "../lib/paths.ts";
+import { launch } from "../peers/launch.ts";
 import { freePort } from "../../testkit/listen.ts";
+import { until } from "../../testkit/wait.ts";
 
 const PHASES = ["modules-loaded", "threads-spawned", "app-read", "compile-started", "first thread-ready", "last thread-ready", "compiled", "home-thread-ready", "loaded-and-warmed", "apps-deployed", "main-listening", "threads-listening", "first 200"] as const;
+/** The last mark a node writes; it may come after the first 200 (the main thread serves until then). */
+const LAST_MARK = /^start-trace threads-listening /m;
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { samples: { type: "string", default: "5" }, threads: { type: "string", default: "2" }, root: { type: "string" } } });
-const dist = positionals[0] ?? join(REPO_DIR, "node_modules/.cache/outpost-bench/peer-apps/outpost/hello/dist");
+const dist = positionals[0] ?? join(CACHE_DIR, "peer-apps/outpost/hello/dist");
 if (!existsSync(dist)) {
   console.error(`no built app at ${dist}: pass a dist directory (npx outpost build examples/hello), or run bench/peers.ts once`);
   process.exit(2);
 }
-const cacheDir = join(REPO_DIR, "node_modules/.cache/outpost-bench/process-start");
+const cacheDir = join(CACHE_DIR, "process-start");
 mkdirSync(cacheDir, { recursive: true });
+process.env.OUTPOST_TRACE_START = "1"; // the edge nodes launch() spawns inherit it
 
-/** One process start: each phase's ms since spawn. */
 /** An edge node entry of a checkout: main.js, or main.ts before it was plain JavaScript. */
 const entryOf = (root: string) => [join(root, "edge-node/main.js"), join(root, "edge-node/main.ts")].find((f) => existsSync(f))!;
 
+/** One process start (launch(): spawn, GET / until 200, stop): each phase's ms since spawn. */
 async function sample(root: string): Promise<Map<string, number>> {
   const port = await freePort();
   const t0 = performance.timeOrigin + performance.now();
-  const child = spawn(process.execPath, [entryOf(root), "--port", String(port), "--threads", values.threads!, "--quiet", "--cache-dir", cacheDir, dist], {
-    stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, OUTPOST_TRACE_START: "1" },
-  });
-  const at = new Map<string, number>();
-  let err = "";
-  child.stderr.on("data", (d) => {
-    err += d;
-    for (const line of String(d).split("\n")) {
-      const m = /^start-trace (\S+) ([\d.]+)/.exec(line);
-      if (!m) continue;
-      const ms = Number(m[2]) - t0;
-      if (m[1] === "thread-ready") {
-        if (!at.has("first thread-ready")) at.set("first thread-ready", ms);
-        at.set("last thread-ready", ms);
-      } else if (!at.has(m[1])) at.set(m[1], ms);
-    }
-  });
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const node = await launch({ command: process.execPath, args: [entryOf(root), "--port", String(port), "--threads", values.threads!, "--quiet", "--cache-dir", cacheDir, dist] }, port, { method: "GET", path: "/" });
+  const at = new Map<string, number>([["first 200", node.coldStartMs]]);
   try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the edge node exited with ${child.exitCode}:\n${err.slice(-2000)}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/`).then(async (r) => { await r.arrayBuffer(); return r.status === 200; }, () => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    at.set("first 200", performance.timeOrigin + performance.now() - t0);
+    if (node.output().includes("start-trace ")) await until(() => LAST_MARK.test(node.output()), 10_000, "the threads-listening mark");
   } finally {
-    child.kill("SIGTERM");
-    await exited;
+    await node.stop();
+  }
+  for (const m of node.output().matchAll(/^start-trace (\S+) ([\d.]+)/gm)) {
+    const ms = Number(m[2]) - t0;
+    if (m[1] === "thread-ready") {
+      if (!at.has("first thread-ready")) at.set("first thread-ready", ms);
+      at.set("last thread-ready", ms);
+    } else if (!at.has(m[1])) at.set(m[1], ms);
   }
   return at;
 }
